@@ -1,0 +1,17 @@
+#pragma once
+// Each subcommand lives in its own file and registers its options on the shared CLI11 app.
+// Register* adds the subcommand; the callback runs it and returns the process exit code.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace immimic::cli {
+
+using Command = std::function<int()>;
+
+Command RegisterList(CLI::App& app);
+Command RegisterRender(CLI::App& app);
+Command RegisterView(CLI::App& app);
+
+}  // namespace immimic::cli

@@ -1,0 +1,44 @@
+// The `immimic` executable: parses the command line, runs one subcommand, and turns every
+// project error into one clear line on stderr and exit code 2 (1 for failures at run time).
+
+#include <iostream>
+#include <map>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/paths.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ImMimic Bench: learning manipulation from human videos across end-effectors"};
+  app.set_version_flag("--version", immimic::core::SoftwareVersion());
+  app.require_subcommand(1);
+  std::map<CLI::App*, immimic::cli::Command> commands;
+  auto add = [&](immimic::cli::Command (*reg)(CLI::App&)) {
+    const size_t before = app.get_subcommands({}).size();
+    immimic::cli::Command command = reg(app);
+    commands[app.get_subcommands({})[before]] = std::move(command);
+  };
+  add(immimic::cli::RegisterList);
+  add(immimic::cli::RegisterRender);
+  add(immimic::cli::RegisterView);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    for (auto& [sub, command] : commands) {
+      if (sub->parsed()) return command();
+    }
+  } catch (const immimic::core::InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const immimic::core::ConfigError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

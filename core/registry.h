@@ -1,0 +1,48 @@
+#pragma once
+// A name -> factory registry. Registration happens in one explicit list per kind
+// (e.g. envs/embodiment_registry.cc), not through static initialisers scattered over files.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace immimic::core {
+
+template <typename Product, typename... Args>
+class Registry {
+ public:
+  using Factory = std::function<std::unique_ptr<Product>(Args...)>;
+
+  explicit Registry(std::string kind) : kind_(std::move(kind)) {}
+
+  void Register(const std::string& name, Factory factory) {
+    IMMIMIC_THROW_UNLESS(factories_.count(name) == 0, Error, kind_, " '", name,
+                         "' registered twice");
+    factories_[name] = std::move(factory);
+    names_.push_back(name);
+  }
+  bool Contains(const std::string& name) const { return factories_.count(name) > 0; }
+  std::unique_ptr<Product> Make(const std::string& name, Args... args) const {
+    auto it = factories_.find(name);
+    if (it == factories_.end()) throw InputError(UnknownMessage(name));
+    return it->second(std::forward<Args>(args)...);
+  }
+  // Names in registration order.
+  const std::vector<std::string>& Names() const { return names_; }
+  std::string UnknownMessage(const std::string& name) const {
+    std::string known;
+    for (const auto& n : names_) known += (known.empty() ? "" : ", ") + n;
+    return "unknown " + kind_ + " '" + name + "' (known: " + known + ")";
+  }
+
+ private:
+  std::string kind_;
+  std::map<std::string, Factory> factories_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace immimic::core

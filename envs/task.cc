@@ -1,0 +1,50 @@
+#include "envs/task.h"
+
+#include <cmath>
+
+#include "core/error.h"
+#include "envs/mujoco_runtime.h"
+
+namespace immimic::envs {
+
+void PlaceFreeBody(const mjModel* m, mjData* d, const std::string& joint, double x, double y,
+                   double z, double yaw) {
+  const int id = RequireId(m, mjOBJ_JOINT, joint);
+  IMMIMIC_THROW_UNLESS(m->jnt_type[id] == mjJNT_FREE, core::InputError, "joint '", joint,
+                       "' is not a free joint");
+  double* q = d->qpos + m->jnt_qposadr[id];
+  q[0] = x;
+  q[1] = y;
+  q[2] = z;
+  q[3] = std::cos(yaw / 2);
+  q[4] = 0;
+  q[5] = 0;
+  q[6] = std::sin(yaw / 2);
+}
+
+void TabletopCube::RandomizeObjects(const mjModel* m, mjData* d, core::Rng& rng) const {
+  const double x = 0.5 + rng.Uniform(-0.05, 0.05);
+  const double y = rng.Uniform(-0.05, 0.05);
+  const double yaw = rng.Uniform(-M_PI / 4, M_PI / 4);
+  PlaceFreeBody(m, d, "cube_joint", x, y, kTableHeight + kHalfSize, yaw);
+}
+
+bool TabletopCube::IsSuccess(const mjModel* m, const mjData* d) const {
+  const int body = mj_name2id(m, mjOBJ_BODY, "cube");
+  return d->xpos[3 * body + 2] > kTableHeight + kHalfSize + 0.10;
+}
+
+const std::vector<std::string>& TaskNames() {
+  static const std::vector<std::string> kNames = {};
+  return kNames;
+}
+
+std::unique_ptr<Task> MakeTask(const std::string& name) {
+  if (name.empty()) return std::make_unique<TabletopCube>();
+  std::string known;
+  for (const auto& n : TaskNames()) known += (known.empty() ? "" : ", ") + n;
+  throw core::InputError("unknown task '" + name + "' (known: " +
+                         (known.empty() ? "none yet" : known) + ")");
+}
+
+}  // namespace immimic::envs
