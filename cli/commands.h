@@ -13,5 +13,6 @@ using Command = std::function<int()>;
 Command RegisterList(CLI::App& app);
 Command RegisterRender(CLI::App& app);
 Command RegisterView(CLI::App& app);
+Command RegisterBench(CLI::App& app);
 
 }  // namespace immimic::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add(immimic::cli::RegisterList);
   add(immimic::cli::RegisterRender);
   add(immimic::cli::RegisterView);
+  add(immimic::cli::RegisterBench);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

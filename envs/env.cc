@@ -37,9 +37,10 @@ std::shared_ptr<const SceneModel> SceneModel::Build(const EnvConfig& config) {
   std::shared_ptr<SceneModel> scene(new SceneModel());
   scene->embodiment_ = LoadEmbodimentSpec(config.embodiment);
   scene->task_ = MakeTask(config.task);
+  // the offscreen buffer is as large as the largest image: clearing it is part of every frame
   SceneLayout layout;
-  layout.offscreen_width = std::max(layout.offscreen_width, config.image_width);
-  layout.offscreen_height = std::max(layout.offscreen_height, config.image_height);
+  layout.offscreen_width = config.image_width;
+  layout.offscreen_height = config.image_height;
   scene->xml_ = BuildSceneXml(scene->embodiment_, *scene->task_, layout);
   const std::string name =
       config.embodiment + "_" + (config.task.empty() ? "tabletop" : config.task);

@@ -21,6 +21,8 @@ Renderer::Renderer(const mjModel* model) : model_(model) {
   scene_.flags[mjRND_SHADOW] = 0;
   scene_.flags[mjRND_REFLECTION] = 0;
   scene_.flags[mjRND_SKYBOX] = 0;
+  // observation images show geometry only: no sites (tcp, keypoints), no joints or frames
+  for (int i = 0; i < mjNGROUP; ++i) option_.sitegroup[i] = 0;
   camera_.type = mjCAMERA_FIXED;
   bottom_up_.resize(static_cast<size_t>(context_.offWidth) * context_.offHeight * 3);
 }
