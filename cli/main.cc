@@ -22,6 +22,17 @@ int main(int argc, char** argv) {
   add(immimic::cli::RegisterRender);
   add(immimic::cli::RegisterView);
   add(immimic::cli::RegisterBench);
+  // CLI11 would only say "a subcommand is required": name the unknown command instead
+  std::string known;
+  bool is_known = false;
+  for (const auto& [sub, command] : commands) {
+    known += (known.empty() ? "" : ", ") + sub->get_name();
+    is_known = is_known || (argc > 1 && sub->get_name() == argv[1]);
+  }
+  if (argc > 1 && argv[1][0] != '-' && !is_known) {
+    std::cerr << "error: unknown command '" << argv[1] << "' (known: " << known << ")\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

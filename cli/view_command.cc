@@ -4,13 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/env_options.h"
 #include "envs/viewer.h"
 
 namespace immimic::cli {
 
 Command RegisterView(CLI::App& app) {
   struct Options {
-    std::string embodiment, task;
+    EnvOptions env;
     envs::ViewerOptions viewer;
   };
   auto o = std::make_shared<Options>();
@@ -18,9 +19,7 @@ Command RegisterView(CLI::App& app) {
       "view",
       "Interactive viewer: Space pause, Backspace reset, Tab camera, arrows/PgUp/PgDn move, "
       "G close, O open, Esc quit");
-  sub->add_option("--embodiment", o->embodiment, "robotiq|fin_ray|allegro|ability|human")
-      ->required();
-  sub->add_option("--task", o->task, "Task (default: a tabletop with a cube)");
+  AddEnvOptions(sub, &o->env);
   sub->add_option("--seed", o->viewer.seed, "First episode seed");
   sub->add_option("--width", o->viewer.width, "Window width")->check(CLI::Range(64, 3840));
   sub->add_option("--height", o->viewer.height, "Window height")->check(CLI::Range(64, 2160));
@@ -29,9 +28,7 @@ Command RegisterView(CLI::App& app) {
   sub->add_option("--screenshot", o->viewer.screenshot, "Save the last frame as PNG");
   sub->add_option("--keys", o->viewer.keys, "Scripted key presses, one per frame (e.g. G Up)");
   return [o] {
-    envs::EnvConfig config;
-    config.embodiment = o->embodiment;
-    config.task = o->task;
+    envs::EnvConfig config = ResolveEnvConfig(o->env);
     config.images = false;
     envs::Env env(config);
     const envs::ViewerSummary s = envs::RunViewer(env, o->viewer);

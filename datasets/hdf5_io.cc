@@ -75,6 +75,11 @@ Handle OpenSingleAttribute(hid_t object, const std::string& name, H5T_class_t ty
 
 }  // namespace
 
+std::string Join(const std::string& where, const std::string& name) {
+  const bool root = where.size() >= 2 && where.compare(where.size() - 2, 2, ": ") == 0;
+  return where + (root ? "" : "/") + name;
+}
+
 void SilenceHdf5Errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 std::string TakeHdf5Message() {
@@ -129,7 +134,7 @@ Handle CreateGroup(hid_t parent, const std::string& name, const std::string& whe
 
 void WriteArray(hid_t parent, const std::string& name, const Array& array,
                 const WriteOptions& options, const std::string& where) {
-  const std::string here = where + "/" + name;
+  const std::string here = Join(where, name);
   const std::vector<hsize_t> dims(array.shape().begin(), array.shape().end());
   Handle space = Own<Error>(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                             H5Sclose, here, "cannot create dataspace");
@@ -191,7 +196,7 @@ void WriteBoolAttribute(hid_t object, const std::string& name, bool value,
 
 void WriteStringList(hid_t parent, const std::string& name, const std::vector<std::string>& items,
                      const std::string& where) {
-  const std::string here = where + "/" + name;
+  const std::string here = Join(where, name);
   size_t width = 1;  // HDF5 has no zero-length fixed strings
   for (const std::string& item : items) width = std::max(width, item.size());
   std::vector<char> packed(items.size() * width, '\0');
@@ -251,7 +256,7 @@ std::vector<std::string> ListMembers(hid_t group, const std::string& where) {
 
 ObjectKind KindOf(hid_t parent, const std::string& name, const std::string& where) {
   Handle object = Own<InputError>(H5Oopen(parent, name.c_str(), H5P_DEFAULT), H5Oclose,
-                                  where + "/" + name, "cannot open");
+                                  Join(where, name), "cannot open");
   switch (H5Iget_type(object.get())) {
     case H5I_GROUP:
       return ObjectKind::kGroup;
@@ -264,20 +269,20 @@ ObjectKind KindOf(hid_t parent, const std::string& name, const std::string& wher
 
 Handle OpenGroup(hid_t parent, const std::string& name, const std::string& where) {
   const htri_t exists = H5Lexists(parent, name.c_str(), H5P_DEFAULT);
-  IMMIMIC_THROW_UNLESS(exists > 0, InputError, where, "/", name, ": missing group");
-  IMMIMIC_THROW_UNLESS(KindOf(parent, name, where) == ObjectKind::kGroup, InputError, where, "/",
-                       name, ": not a group");
+  IMMIMIC_THROW_UNLESS(exists > 0, InputError, Join(where, name), ": missing group");
+  IMMIMIC_THROW_UNLESS(KindOf(parent, name, where) == ObjectKind::kGroup, InputError,
+                       Join(where, name), ": not a group");
   return Own<InputError>(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose,
-                         where + "/" + name, "cannot open group");
+                         Join(where, name), "cannot open group");
 }
 
 Handle OpenDataset(hid_t parent, const std::string& name, const std::string& where) {
   const htri_t exists = H5Lexists(parent, name.c_str(), H5P_DEFAULT);
-  IMMIMIC_THROW_UNLESS(exists > 0, InputError, where, "/", name, ": missing");
-  IMMIMIC_THROW_UNLESS(KindOf(parent, name, where) == ObjectKind::kDataset, InputError, where,
-                       "/", name, ": not a dataset");
+  IMMIMIC_THROW_UNLESS(exists > 0, InputError, Join(where, name), ": missing");
+  IMMIMIC_THROW_UNLESS(KindOf(parent, name, where) == ObjectKind::kDataset, InputError,
+                       Join(where, name), ": not a dataset");
   return Own<InputError>(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose,
-                         where + "/" + name, "cannot open dataset");
+                         Join(where, name), "cannot open dataset");
 }
 
 std::vector<std::string> ListAttributes(hid_t object, const std::string& where) {

@@ -21,6 +21,9 @@ void SilenceHdf5Errors();
 // HDF5's innermost error message, then clears the stack; "" if the stack is empty.
 std::string TakeHdf5Message();
 
+// "<where>/<name>", or "<where><name>" when `where` ends in ": " (the file's root).
+std::string Join(const std::string& where, const std::string& name);
+
 class Handle {
  public:
   using Closer = herr_t (*)(hid_t);

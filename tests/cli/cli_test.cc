@@ -1,0 +1,81 @@
+// The immimic executable end to end: output formats and one clear line on bad input.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+
+namespace {
+
+struct CliRun {
+  int exit_code;
+  std::string out, err;
+};
+
+CliRun Immimic(const std::string& arguments) {
+  const std::string dir = ::testing::TempDir();
+  const std::string command = std::string(IMMIMIC_CLI) + " " + arguments + " > " + dir +
+                              "/out.txt 2> " + dir + "/err.txt";
+  const int status = std::system(command.c_str());
+  return {WEXITSTATUS(status), immimic::core::ReadFile(dir + "/out.txt"),
+          immimic::core::ReadFile(dir + "/err.txt")};
+}
+
+TEST(Cli, ListPrintsEveryEmbodimentAsJson) {
+  const CliRun run = Immimic("list --json");
+  ASSERT_EQ(run.exit_code, 0);
+  const auto json = nlohmann::json::parse(run.out);
+  EXPECT_EQ(json["embodiments"],
+            (std::vector<std::string>{"robotiq", "fin_ray", "allegro", "ability", "human"}));
+}
+
+TEST(Cli, RenderWritesAPngAndASummary) {
+  const std::string png = ::testing::TempDir() + "/cli_render.png";
+  const CliRun run = Immimic("render --embodiment ability --camera wrist --width 48 --height 32 "
+                          "--seed 4 --out " + png);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto json = nlohmann::json::parse(run.out);
+  EXPECT_EQ(json["width"], 48);
+  EXPECT_EQ(json["camera"], "wrist");
+  EXPECT_EQ(immimic::core::ReadFile(png).substr(1, 3), "PNG");
+}
+
+TEST(Cli, BadInputGivesOneClearLineAndNonZeroExit) {
+  const std::string dir = ::testing::TempDir();
+  {
+    std::ofstream bad(dir + "/bad_env.yaml");
+    bad << "embodiment: allegro\nimage_widht: 64\n";
+  }
+  const struct {
+    std::string arguments, message;
+  } cases[] = {
+      {"render --embodiment gripper9000 --out x.png", "unknown embodiment 'gripper9000'"},
+      {"render --config " + dir + "/bad_env.yaml --out x.png", "unknown key 'image_widht'"},
+      {"render --config /no/such.yaml --out x.png", "no such file"},
+      {"render --embodiment human --camera wrist --out x.png", "has no wrist camera"},
+      {"render --embodiment robotiq --width 5 --out x.png", "--width"},
+      {"render --embodiment robotiq --task juggle --out x.png", "unknown task 'juggle'"},
+      {"frobnicate", "unknown command 'frobnicate'"},
+  };
+  for (const auto& c : cases) {
+    const CliRun run = Immimic(c.arguments);
+    EXPECT_NE(run.exit_code, 0) << c.arguments;
+    EXPECT_NE(run.err.find(c.message), std::string::npos) << c.arguments << "\n" << run.err;
+  }
+}
+
+TEST(Cli, BenchReportsTheSideBySideMeasurement) {
+  const CliRun run = Immimic("bench --embodiment robotiq --steps 5 --rounds 1");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto row = nlohmann::json::parse(run.out)[0];
+  for (const char* key : {"raw_mj_steps_per_s", "env_physics_steps_per_s", "overhead_percent",
+                          "render_fps"}) {
+    EXPECT_TRUE(row.contains(key)) << key;
+  }
+  EXPECT_GT(row["render_fps"].get<double>(), 0.0);
+}
+
+}  // namespace
