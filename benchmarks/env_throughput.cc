@@ -40,17 +40,18 @@ EnvThroughput MeasureEnvThroughput(const envs::EnvConfig& config, int steps, int
     // raw physics restarts from the env's state each block: same contacts, same work
     mj_copyData(raw.get(), m, env.data());
     best_raw = std::min(best_raw, Seconds([&] {
-      for (int i = 0; i < steps * config.substeps; ++i) mj_step(m, raw.get());
-    }));
+                          for (int i = 0; i < steps * config.substeps; ++i) mj_step(m, raw.get());
+                        }));
     best_env = std::min(best_env, Seconds([&] {
-      for (int i = 0; i < steps; ++i) env.Step(hold);
-    }));
+                          for (int i = 0; i < steps; ++i) env.Step(hold);
+                        }));
     best_images = std::min(best_images, Seconds([&] {
-      for (int i = 0; i < steps; ++i) image_env.Step(hold);
-    }));
+                             for (int i = 0; i < steps; ++i) image_env.Step(hold);
+                           }));
     best_render = std::min(best_render, Seconds([&] {
-      for (int i = 0; i < steps; ++i) image_env.RenderCamera(image_env.agentview_camera(), &frame);
-    }));
+                             for (int i = 0; i < steps; ++i)
+                               image_env.RenderCamera(image_env.agentview_camera(), &frame);
+                           }));
   }
   EnvThroughput t;
   t.embodiment = config.embodiment;

@@ -35,17 +35,17 @@ Command RegisterBench(CLI::App& app) {
       config.image_height = o->height;
       const benchmarks::EnvThroughput t =
           benchmarks::MeasureEnvThroughput(config, o->steps, o->rounds);
-      nlohmann::json row = {{"embodiment", t.embodiment},
-                            {"substeps", t.substeps},
-                            {"raw_mj_steps_per_s", t.raw_mj_steps_per_second},
-                            {"env_physics_steps_per_s", t.env_physics_steps_per_second},
-                            {"overhead_percent", t.overhead_percent},
-                            {"env_steps_per_s", t.env_steps_per_second},
-                            {"env_steps_with_images_per_s", t.env_steps_with_images_per_second},
-                            {"render_fps", t.render_frames_per_second},
-                            {"image", std::to_string(t.image_width) + "x" +
-                                          std::to_string(t.image_height)},
-                            {"gl_backend", t.gl_backend}};
+      nlohmann::json row = {
+          {"embodiment", t.embodiment},
+          {"substeps", t.substeps},
+          {"raw_mj_steps_per_s", t.raw_mj_steps_per_second},
+          {"env_physics_steps_per_s", t.env_physics_steps_per_second},
+          {"overhead_percent", t.overhead_percent},
+          {"env_steps_per_s", t.env_steps_per_second},
+          {"env_steps_with_images_per_s", t.env_steps_with_images_per_second},
+          {"render_fps", t.render_frames_per_second},
+          {"image", std::to_string(t.image_width) + "x" + std::to_string(t.image_height)},
+          {"gl_backend", t.gl_backend}};
       std::cerr << "bench: " << name << " done\n";
       out.push_back(row);
     }

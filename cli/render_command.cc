@@ -44,9 +44,12 @@ Command RegisterRender(CLI::App& app) {
     image.Resize(o->width, o->height);
     env.RenderCamera(camera, &image);
     envs::WritePng(image, o->out);
-    nlohmann::json summary = {{"out", o->out},          {"embodiment", config.embodiment},
-                              {"camera", o->camera},    {"width", o->width},
-                              {"height", o->height},    {"seed", o->seed},
+    nlohmann::json summary = {{"out", o->out},
+                              {"embodiment", config.embodiment},
+                              {"camera", o->camera},
+                              {"width", o->width},
+                              {"height", o->height},
+                              {"seed", o->seed},
                               {"gl_backend", envs::HeadlessGlBackend()}};
     std::cout << summary.dump() << "\n";
     return 0;

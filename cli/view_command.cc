@@ -32,10 +32,13 @@ Command RegisterView(CLI::App& app) {
     config.images = false;
     envs::Env env(config);
     const envs::ViewerSummary s = envs::RunViewer(env, o->viewer);
-    nlohmann::json out = {{"frames", s.frames}, {"steps", s.steps},   {"resets", s.resets},
-                          {"camera", s.camera}, {"screenshot", o->viewer.screenshot}};
-    out["action"] = std::vector<double>(s.last_action.data(),
-                                        s.last_action.data() + s.last_action.size());
+    nlohmann::json out = {{"frames", s.frames},
+                          {"steps", s.steps},
+                          {"resets", s.resets},
+                          {"camera", s.camera},
+                          {"screenshot", o->viewer.screenshot}};
+    out["action"] =
+        std::vector<double>(s.last_action.data(), s.last_action.data() + s.last_action.size());
     out["proprio"] = std::vector<double>(s.proprio.data(), s.proprio.data() + s.proprio.size());
     std::cout << out.dump() << "\n";
     return 0;

@@ -17,8 +17,8 @@ namespace immimic::core {
 std::string TemporaryPathFor(const std::string& path) {
   static std::atomic<int> counter{0};
   std::filesystem::path target(path);
-  std::string name = "." + target.filename().string() + ".tmp." + std::to_string(getpid()) +
-                     "." + std::to_string(counter++);
+  std::string name = "." + target.filename().string() + ".tmp." + std::to_string(getpid()) + "." +
+                     std::to_string(counter++);
   return (target.parent_path() / name).string();
 }
 

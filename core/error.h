@@ -44,9 +44,9 @@ std::string Concat(const Parts&... parts) {
 }  // namespace immimic::core
 
 // Throws ErrorType with the streamed message unless cond holds. Always on.
-#define IMMIMIC_THROW_UNLESS(cond, ErrorType, ...) \
-  do {                                             \
-    if (!(cond)) {                                 \
+#define IMMIMIC_THROW_UNLESS(cond, ErrorType, ...)                     \
+  do {                                                                 \
+    if (!(cond)) {                                                     \
       throw ErrorType(::immimic::core::internal::Concat(__VA_ARGS__)); \
-    }                                              \
+    }                                                                  \
   } while (false)

@@ -3,8 +3,8 @@
 // and sub-streams (per episode, per object) are derived with DeriveSeed so that adding a
 // draw in one place does not shift the numbers drawn elsewhere.
 
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <random>
 
 namespace immimic::core {

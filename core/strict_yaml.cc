@@ -34,9 +34,7 @@ std::string YamlNode::ChildPath(const std::string& key) const {
   return path_.empty() ? key : path_ + "." + key;
 }
 
-std::string YamlNode::Where() const {
-  return state_->file + (path_.empty() ? "" : ": " + path_);
-}
+std::string YamlNode::Where() const { return state_->file + (path_.empty() ? "" : ": " + path_); }
 
 std::string YamlNode::Dump() const {
   YAML::Emitter out;
@@ -49,8 +47,7 @@ bool YamlNode::Has(const std::string& key) const {
 }
 
 YamlNode YamlNode::Child(const std::string& key) const {
-  IMMIMIC_THROW_UNLESS(node_.IsMap(), ConfigError, Where(), ": expected a map holding '", key,
-                       "'");
+  IMMIMIC_THROW_UNLESS(node_.IsMap(), ConfigError, Where(), ": expected a map holding '", key, "'");
   const std::string child_path = ChildPath(key);
   IMMIMIC_THROW_UNLESS(Has(key), ConfigError, state_->file, ": missing key '", child_path, "'");
   state_->read_paths.insert(child_path);

@@ -8,7 +8,8 @@
 namespace immimic::envs {
 
 const std::vector<std::string>& EmbodimentNames() {
-  // adding an embodiment: one MJCF under assets/, one YAML under configs/embodiments/, one line here
+  // adding an embodiment: one MJCF under assets/, one YAML under configs/embodiments/, one line
+  // here
   static const std::vector<std::string> kNames = {"robotiq", "fin_ray", "allegro", "ability",
                                                   "human"};
   return kNames;

@@ -161,8 +161,8 @@ const Observation& Env::Reset(uint64_t seed) {
 
   result_ = StepResult{std::move(result_.obs), 0.0, false, false, StepInfo{}};
   RunSubsteps(static_cast<int>(std::lround(config_.settle_seconds / m->opt.timestep)), false);
-  IMMIMIC_THROW_UNLESS(!result_.truncated, core::SimulationError, "scene unstable at reset: ",
-                       result_.info.truncation_reason);
+  IMMIMIC_THROW_UNLESS(!result_.truncated, core::SimulationError,
+                       "scene unstable at reset: ", result_.info.truncation_reason);
   episode_start_ = d->time;
   needs_reset_ = false;
   return RefreshObservation();
@@ -294,8 +294,8 @@ std::vector<ArraySpec> Env::observation_spec() const {
     proprio.high.push_back(dim.high);
   }
   specs.push_back(proprio);
-  ArraySpec objects{"object_state", "float64", {7 * static_cast<int>(object_bodies_.size())}, {},
-                    {}, {}};
+  ArraySpec objects{
+      "object_state", "float64", {7 * static_cast<int>(object_bodies_.size())}, {}, {}, {}};
   for (const std::string& body : task().ObjectBodies()) {
     for (const char* suffix : {"_x", "_y", "_z", "_qw", "_qx", "_qy", "_qz"}) {
       objects.labels.push_back(body + suffix);

@@ -41,11 +41,11 @@ class SceneModel {
 };
 
 struct Observation {
-  Image agentview;              // empty when images are off
-  Image wrist;                  // robots only; empty for the human hand
-  Eigen::VectorXd proprio;      // [tcp pos 3, tcp quat wxyz 4, hand dims]
-  Eigen::VectorXd object_state; // per task object: [pos 3, quat wxyz 4]
-  double time = 0.0;            // seconds since reset
+  Image agentview;               // empty when images are off
+  Image wrist;                   // robots only; empty for the human hand
+  Eigen::VectorXd proprio;       // [tcp pos 3, tcp quat wxyz 4, hand dims]
+  Eigen::VectorXd object_state;  // per task object: [pos 3, quat wxyz 4]
+  double time = 0.0;             // seconds since reset
 };
 
 struct StepInfo {
@@ -65,10 +65,10 @@ struct StepResult {
 
 struct ArraySpec {
   std::string name;
-  std::string dtype;           // "float64" or "uint8"
+  std::string dtype;  // "float64" or "uint8"
   std::vector<int> shape;
-  std::vector<double> low, high;     // per element of a vector (empty for images)
-  std::vector<std::string> labels;   // per element of a vector
+  std::vector<double> low, high;    // per element of a vector (empty for images)
+  std::vector<std::string> labels;  // per element of a vector
 };
 
 class Env {

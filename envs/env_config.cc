@@ -30,10 +30,10 @@ EnvConfig ParseEnvConfig(const core::YamlNode& node, EnvConfig c) {
 }
 
 void ValidateEnvConfig(const EnvConfig& c) {
-  IMMIMIC_THROW_UNLESS(c.image_width >= 8 && c.image_width <= 1920 && c.image_height >= 8 &&
-                           c.image_height <= 1080,
-                       core::ConfigError, "image size must be 8..1920 x 8..1080, got ",
-                       c.image_width, "x", c.image_height);
+  IMMIMIC_THROW_UNLESS(
+      c.image_width >= 8 && c.image_width <= 1920 && c.image_height >= 8 && c.image_height <= 1080,
+      core::ConfigError, "image size must be 8..1920 x 8..1080, got ", c.image_width, "x",
+      c.image_height);
   IMMIMIC_THROW_UNLESS(c.control_hz > 0 && c.control_hz <= 1000, core::ConfigError,
                        "control_hz must be in (0, 1000], got ", c.control_hz);
   IMMIMIC_THROW_UNLESS(c.substeps >= 1 && c.substeps <= 1000, core::ConfigError,

@@ -11,12 +11,12 @@ namespace immimic::envs {
 
 struct EnvConfig {
   std::string embodiment = "robotiq";
-  std::string task;             // "" = the tabletop cube scene
-  int image_width = 84;         // observation images (agentview and wrist)
+  std::string task;      // "" = the tabletop cube scene
+  int image_width = 84;  // observation images (agentview and wrist)
   int image_height = 84;
-  bool images = true;           // false: no rendering at all (fast physics-only rollouts)
-  double control_hz = 30.0;     // policy rate, as in the paper
-  int substeps = 16;            // physics steps per policy step: timestep = 1/(hz*substeps)
+  bool images = true;        // false: no rendering at all (fast physics-only rollouts)
+  double control_hz = 30.0;  // policy rate, as in the paper
+  int substeps = 16;         // physics steps per policy step: timestep = 1/(hz*substeps)
   double episode_seconds = 30.0;
   double settle_seconds = 0.3;  // physics run at reset so objects come to rest
   // start pose of the TCP: above the table centre, approach axis pointing down

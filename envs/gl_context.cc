@@ -53,8 +53,8 @@ class EglContext : public HeadlessContext {
     bind_api_ = Symbol<decltype(&eglBindAPI)>(lib, "eglBindAPI");
     create_context_ = Symbol<decltype(&eglCreateContext)>(lib, "eglCreateContext");
     make_current_ = Symbol<decltype(&eglMakeCurrent)>(lib, "eglMakeCurrent");
-    auto get_platform_display = reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(
-        get_proc_("eglGetPlatformDisplayEXT"));
+    auto get_platform_display =
+        reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(get_proc_("eglGetPlatformDisplayEXT"));
     IMMIMIC_THROW_UNLESS(get_platform_display != nullptr, core::Error,
                          "EGL lacks eglGetPlatformDisplayEXT");
 
@@ -93,10 +93,19 @@ class EglContext : public HeadlessContext {
     EGLConfig config;
     EGLint configs = 0;
     for (EGLint surface_type : {EGL_PBUFFER_BIT, EGL_DONT_CARE}) {
-      const EGLint attributes[] = {EGL_SURFACE_TYPE, surface_type,   EGL_RED_SIZE,   8,
-                                   EGL_GREEN_SIZE,   8,              EGL_BLUE_SIZE,  8,
-                                   EGL_DEPTH_SIZE,   24,             EGL_RENDERABLE_TYPE,
-                                   EGL_OPENGL_BIT,   EGL_NONE};
+      const EGLint attributes[] = {EGL_SURFACE_TYPE,
+                                   surface_type,
+                                   EGL_RED_SIZE,
+                                   8,
+                                   EGL_GREEN_SIZE,
+                                   8,
+                                   EGL_BLUE_SIZE,
+                                   8,
+                                   EGL_DEPTH_SIZE,
+                                   24,
+                                   EGL_RENDERABLE_TYPE,
+                                   EGL_OPENGL_BIT,
+                                   EGL_NONE};
       if (choose_config_(display, attributes, &config, 1, &configs) && configs > 0) break;
     }
     if (configs < 1) return false;
@@ -129,18 +138,23 @@ class OsMesaContext : public HeadlessContext {
     IMMIMIC_THROW_UNLESS(lib != nullptr, core::Error, "cannot load libOSMesa: ", error);
     auto create = Symbol<decltype(&OSMesaCreateContextAttribs)>(lib, "OSMesaCreateContextAttribs");
     make_current_ = Symbol<decltype(&OSMesaMakeCurrent)>(lib, "OSMesaMakeCurrent");
-    const int attributes[] = {OSMESA_FORMAT,       OSMESA_RGBA, OSMESA_DEPTH_BITS, 24,
-                              OSMESA_PROFILE,      OSMESA_COMPAT_PROFILE,
-                              OSMESA_CONTEXT_MAJOR_VERSION, 2, 0};
+    const int attributes[] = {OSMESA_FORMAT,
+                              OSMESA_RGBA,
+                              OSMESA_DEPTH_BITS,
+                              24,
+                              OSMESA_PROFILE,
+                              OSMESA_COMPAT_PROFILE,
+                              OSMESA_CONTEXT_MAJOR_VERSION,
+                              2,
+                              0};
     context_ = create(attributes, nullptr);
     IMMIMIC_THROW_UNLESS(context_ != nullptr, core::Error, "OSMesaCreateContextAttribs failed");
     MakeCurrent();
   }
   void MakeCurrent() override {
     // MuJoCo renders into its own framebuffer object; this buffer only satisfies OSMesa
-    IMMIMIC_THROW_UNLESS(
-        make_current_(context_, buffer_.data(), GL_UNSIGNED_BYTE, kSize, kSize), core::Error,
-        "OSMesaMakeCurrent failed");
+    IMMIMIC_THROW_UNLESS(make_current_(context_, buffer_.data(), GL_UNSIGNED_BYTE, kSize, kSize),
+                         core::Error, "OSMesaMakeCurrent failed");
   }
   std::string backend() const override { return "osmesa"; }
 

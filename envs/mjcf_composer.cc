@@ -14,16 +14,16 @@ using tinyxml2::XMLElement;
 
 // Attributes whose value is a name or a reference to a name somewhere in MJCF 2.2.2.
 constexpr std::array<const char*, 27> kNameAttributes = {
-    "name",   "class",  "childclass", "material", "texture", "mesh",      "hfield",
-    "body",   "body1",  "body2",      "joint",    "joint1",  "joint2",    "geom",
-    "geom1",  "geom2",  "site",       "tendon",   "tendon1", "tendon2",   "jointinparent",
-    "actuator", "objname", "refsite", "target",   "slidersite", "cranksite"};
+    "name",     "class",   "childclass", "material", "texture",    "mesh",     "hfield",
+    "body",     "body1",   "body2",      "joint",    "joint1",     "joint2",   "geom",
+    "geom1",    "geom2",   "site",       "tendon",   "tendon1",    "tendon2",  "jointinparent",
+    "actuator", "objname", "refsite",    "target",   "slidersite", "cranksite"};
 
 // Sections copied element by element from a part into the scene.
 constexpr std::array<const char*, 6> kMergedSections = {"asset",    "equality", "tendon",
                                                         "actuator", "sensor",   "contact"};
 // Sections a part may carry for standalone use; the scene's own settings win.
-constexpr std::array<const char*, 6> kIgnoredSections = {"compiler", "option", "size",
+constexpr std::array<const char*, 6> kIgnoredSections = {"compiler", "option",    "size",
                                                          "visual",   "statistic", "keyframe"};
 
 template <size_t N>
@@ -113,9 +113,9 @@ std::string MjcfComposer::AddPart(const std::string& part_xml, const std::string
       // a part's defaults must live in named classes, so they cannot leak into the scene
       for (XMLElement* child = section->FirstChildElement(); child != nullptr;
            child = child->NextSiblingElement()) {
-        IMMIMIC_THROW_UNLESS(std::strcmp(child->Name(), "default") == 0, core::InputError,
-                             part_name, ": top-level <default> may hold only named classes, found <",
-                             child->Name(), ">");
+        IMMIMIC_THROW_UNLESS(
+            std::strcmp(child->Name(), "default") == 0, core::InputError, part_name,
+            ": top-level <default> may hold only named classes, found <", child->Name(), ">");
         Section("default")->InsertEndChild(child->DeepClone(doc_.get()));
       }
     } else if (std::strcmp(kind, "worldbody") == 0) {

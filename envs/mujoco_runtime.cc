@@ -31,8 +31,9 @@ ModelPtr LoadModelFromXml(const std::string& xml, const std::string& name) {
   auto vfs = std::make_unique<mjVFS>();
   mj_defaultVFS(vfs.get());
   const std::string file = name + ".xml";
-  IMMIMIC_THROW_UNLESS(mj_makeEmptyFileVFS(vfs.get(), file.c_str(), static_cast<int>(xml.size())) == 0,
-                       core::SimulationError, "cannot allocate VFS file for ", name);
+  IMMIMIC_THROW_UNLESS(
+      mj_makeEmptyFileVFS(vfs.get(), file.c_str(), static_cast<int>(xml.size())) == 0,
+      core::SimulationError, "cannot allocate VFS file for ", name);
   const int index = mj_findFileVFS(vfs.get(), file.c_str());
   std::memcpy(vfs->filedata[index], xml.data(), xml.size());
   char error[1000] = "";

@@ -13,7 +13,11 @@ using Vector6 = Eigen::Matrix<double, 6, 1>;
 ArmPoseDriver::ArmPoseDriver(const mjModel* m, const std::array<int, 7>& joints,
                              const std::array<int, 7>& actuators, int tcp_site,
                              const ArmVector& home, IkOptions options)
-    : m_(m), scratch_(MakeData(m)), actuators_(actuators), tcp_site_(tcp_site), home_(home),
+    : m_(m),
+      scratch_(MakeData(m)),
+      actuators_(actuators),
+      tcp_site_(tcp_site),
+      home_(home),
       options_(options) {
   for (int i = 0; i < 7; ++i) {
     const int j = joints[i];
@@ -28,8 +32,8 @@ ArmPoseDriver::ArmPoseDriver(const mjModel* m, const std::array<int, 7>& joints,
 }
 
 ArmVector ArmPoseDriver::SolveIk(const ArmVector& start, const Eigen::Vector3d& pos,
-                                 const Eigen::Matrix3d& rot, int iterations,
-                                 double* position_error, double* orientation_error) {
+                                 const Eigen::Matrix3d& rot, int iterations, double* position_error,
+                                 double* orientation_error) {
   mjData* s = scratch_.get();
   ArmVector q = start;
   const int body = m_->site_bodyid[tcp_site_];
@@ -79,8 +83,8 @@ ArmVector ArmPoseDriver::SolveIk(const ArmVector& start, const Eigen::Vector3d& 
 
 void ArmPoseDriver::Teleport(mjData* d, const Eigen::Vector3d& pos, const Eigen::Matrix3d& rot) {
   for (int i = 0; i < m_->nq; ++i) scratch_->qpos[i] = d->qpos[i];
-  target_ = SolveIk(home_, pos, rot, options_.reset_iterations, &position_error_,
-                    &orientation_error_);
+  target_ =
+      SolveIk(home_, pos, rot, options_.reset_iterations, &position_error_, &orientation_error_);
   previous_target_ = target_;
   for (int i = 0; i < 7; ++i) {
     d->qpos[qpos_adr_[i]] = target_[i];
@@ -92,8 +96,8 @@ void ArmPoseDriver::Teleport(mjData* d, const Eigen::Vector3d& pos, const Eigen:
 void ArmPoseDriver::SetTarget(const mjData* d, const Eigen::Vector3d& pos,
                               const Eigen::Matrix3d& rot) {
   previous_target_ = target_;
-  target_ = SolveIk(target_, pos, rot, options_.max_iterations, &position_error_,
-                    &orientation_error_);
+  target_ =
+      SolveIk(target_, pos, rot, options_.max_iterations, &position_error_, &orientation_error_);
   if (position_error_ > 1e-3 || orientation_error_ > 1e-2) {
     // stuck against a joint limit: a cold start from the home posture may find another branch
     double position_error = 0, orientation_error = 0;

@@ -31,12 +31,12 @@ class PoseDriver {
 };
 
 struct IkOptions {
-  int max_iterations = 30;    // per policy step (warm-started)
-  int reset_iterations = 300; // at reset (cold)
-  double damping = 0.02;      // DLS lambda
+  int max_iterations = 30;     // per policy step (warm-started)
+  int reset_iterations = 300;  // at reset (cold)
+  double damping = 0.02;       // DLS lambda
   double nullspace_gain = 0.1;
-  double position_tolerance = 2e-5;    // m
-  double orientation_tolerance = 2e-4; // rad
+  double position_tolerance = 2e-5;     // m
+  double orientation_tolerance = 2e-4;  // rad
 };
 
 using ArmVector = Eigen::Matrix<double, 7, 1>;
@@ -44,8 +44,9 @@ using ArmVector = Eigen::Matrix<double, 7, 1>;
 class ArmPoseDriver : public PoseDriver {
  public:
   // `joints`: the 7 arm joint ids; `tcp_site`: the end-effector's tcp site id.
-  ArmPoseDriver(const mjModel* m, const std::array<int, 7>& joints, const std::array<int, 7>& actuators,
-                int tcp_site, const ArmVector& home, IkOptions options = {});
+  ArmPoseDriver(const mjModel* m, const std::array<int, 7>& joints,
+                const std::array<int, 7>& actuators, int tcp_site, const ArmVector& home,
+                IkOptions options = {});
 
   void Teleport(mjData* d, const Eigen::Vector3d& pos, const Eigen::Matrix3d& rot) override;
   void SetTarget(const mjData* d, const Eigen::Vector3d& pos, const Eigen::Matrix3d& rot) override;
@@ -81,8 +82,8 @@ class MocapPoseDriver : public PoseDriver {
 
  private:
   // The base pose that puts the TCP at (pos, rot).
-  void BasePoseFor(const Eigen::Vector3d& pos, const Eigen::Matrix3d& rot, Eigen::Vector3d* base_pos,
-                   Eigen::Quaterniond* base_quat) const;
+  void BasePoseFor(const Eigen::Vector3d& pos, const Eigen::Matrix3d& rot,
+                   Eigen::Vector3d* base_pos, Eigen::Quaterniond* base_quat) const;
 
   const mjModel* m_;
   int base_body_, mocap_id_, free_qpos_adr_, free_dof_adr_;

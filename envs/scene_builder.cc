@@ -46,10 +46,9 @@ std::string BuildSceneXml(const EmbodimentSpec& embodiment, const Task& task,
     (void)arm_root;
     const Eigen::Vector3d& p = embodiment.mount_pos;
     const Eigen::Quaterniond& q = embodiment.mount_quat;
-    composer.AddPart(ReadAsset(embodiment.asset), embodiment.asset, name,
-                     Prefixed(kArmPrefix, "link7"),
-                     Vec({p.x(), p.y(), p.z() + layout.flange_offset}),
-                     Vec({q.w(), q.x(), q.y(), q.z()}));
+    composer.AddPart(
+        ReadAsset(embodiment.asset), embodiment.asset, name, Prefixed(kArmPrefix, "link7"),
+        Vec({p.x(), p.y(), p.z() + layout.flange_offset}), Vec({q.w(), q.x(), q.y(), q.z()}));
   } else {
     // the hand starts anywhere; Env::Reset moves both the hand and its mocap target home
     const std::string root =

@@ -14,7 +14,7 @@ namespace immimic::envs {
 struct SceneLayout {
   Eigen::Vector3d arm_base{0.0, 0.0, 0.75};  // Panda link0 on the pedestal top
   double flange_offset = 0.107;              // joint 7 to flange, along link7 z
-  int offscreen_width = 84;   // offscreen buffer; must cover every image size
+  int offscreen_width = 84;                  // offscreen buffer; must cover every image size
   int offscreen_height = 84;
 };
 

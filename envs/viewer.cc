@@ -16,13 +16,18 @@ namespace {
 constexpr double kMoveStep = 0.01;  // m per key press
 
 const std::map<std::string, int>& KeyCodes() {
-  static const std::map<std::string, int> kCodes = {
-      {"Space", GLFW_KEY_SPACE},       {"Backspace", GLFW_KEY_BACKSPACE},
-      {"Tab", GLFW_KEY_TAB},           {"Up", GLFW_KEY_UP},
-      {"Down", GLFW_KEY_DOWN},         {"Left", GLFW_KEY_LEFT},
-      {"Right", GLFW_KEY_RIGHT},       {"PageUp", GLFW_KEY_PAGE_UP},
-      {"PageDown", GLFW_KEY_PAGE_DOWN}, {"G", GLFW_KEY_G},
-      {"O", GLFW_KEY_O},               {"Escape", GLFW_KEY_ESCAPE}};
+  static const std::map<std::string, int> kCodes = {{"Space", GLFW_KEY_SPACE},
+                                                    {"Backspace", GLFW_KEY_BACKSPACE},
+                                                    {"Tab", GLFW_KEY_TAB},
+                                                    {"Up", GLFW_KEY_UP},
+                                                    {"Down", GLFW_KEY_DOWN},
+                                                    {"Left", GLFW_KEY_LEFT},
+                                                    {"Right", GLFW_KEY_RIGHT},
+                                                    {"PageUp", GLFW_KEY_PAGE_UP},
+                                                    {"PageDown", GLFW_KEY_PAGE_DOWN},
+                                                    {"G", GLFW_KEY_G},
+                                                    {"O", GLFW_KEY_O},
+                                                    {"Escape", GLFW_KEY_ESCAPE}};
   return kCodes;
 }
 
@@ -55,22 +60,45 @@ void Reset(ViewerState& s) {
 void PressKey(ViewerState& s, int key) {
   const EmbodimentSpec& spec = s.env->embodiment();
   switch (key) {
-    case GLFW_KEY_SPACE: s.paused = !s.paused; break;
-    case GLFW_KEY_BACKSPACE: Reset(s); break;
+    case GLFW_KEY_SPACE:
+      s.paused = !s.paused;
+      break;
+    case GLFW_KEY_BACKSPACE:
+      Reset(s);
+      break;
     case GLFW_KEY_TAB:
       s.camera = (s.camera + 1) % 3;
       if (s.camera == 2 && s.env->wrist_camera() < 0) s.camera = 0;
       break;
-    case GLFW_KEY_UP: s.action[0] -= kMoveStep; break;  // away from the agentview camera
-    case GLFW_KEY_DOWN: s.action[0] += kMoveStep; break;
-    case GLFW_KEY_LEFT: s.action[1] -= kMoveStep; break;
-    case GLFW_KEY_RIGHT: s.action[1] += kMoveStep; break;
-    case GLFW_KEY_PAGE_UP: s.action[2] += kMoveStep; break;
-    case GLFW_KEY_PAGE_DOWN: s.action[2] -= kMoveStep; break;
-    case GLFW_KEY_G: s.action.tail(spec.hand_dim()) = spec.ClosedHand(); break;
-    case GLFW_KEY_O: s.action.tail(spec.hand_dim()) = spec.OpenHand(); break;
-    case GLFW_KEY_ESCAPE: s.quit = true; break;
-    default: break;
+    case GLFW_KEY_UP:
+      s.action[0] -= kMoveStep;
+      break;  // away from the agentview camera
+    case GLFW_KEY_DOWN:
+      s.action[0] += kMoveStep;
+      break;
+    case GLFW_KEY_LEFT:
+      s.action[1] -= kMoveStep;
+      break;
+    case GLFW_KEY_RIGHT:
+      s.action[1] += kMoveStep;
+      break;
+    case GLFW_KEY_PAGE_UP:
+      s.action[2] += kMoveStep;
+      break;
+    case GLFW_KEY_PAGE_DOWN:
+      s.action[2] -= kMoveStep;
+      break;
+    case GLFW_KEY_G:
+      s.action.tail(spec.hand_dim()) = spec.ClosedHand();
+      break;
+    case GLFW_KEY_O:
+      s.action.tail(spec.hand_dim()) = spec.OpenHand();
+      break;
+    case GLFW_KEY_ESCAPE:
+      s.quit = true;
+      break;
+    default:
+      break;
   }
 }
 
@@ -127,8 +155,8 @@ ViewerSummary RunViewer(Env& env, const ViewerOptions& options) {
   IMMIMIC_THROW_UNLESS(glfwInit() == GLFW_TRUE, core::Error,
                        "cannot open a window: no display (run under xvfb-run for headless use)");
   glfwWindowHint(GLFW_SAMPLES, 4);
-  GLFWwindow* window = glfwCreateWindow(options.width, options.height, "ImMimic Bench", nullptr,
-                                        nullptr);
+  GLFWwindow* window =
+      glfwCreateWindow(options.width, options.height, "ImMimic Bench", nullptr, nullptr);
   if (window == nullptr) {
     glfwTerminate();
     throw core::Error("cannot create a GLFW window");

@@ -19,9 +19,9 @@ struct ViewerOptions {
   uint64_t seed = 0;
   int width = 960;
   int height = 720;
-  int frames = 0;                  // stop after this many frames; 0 = until the window closes
-  std::string screenshot;          // PNG written when the viewer stops (needs frames > 0)
-  std::vector<std::string> keys;   // scripted key presses: names as in the key list above
+  int frames = 0;                 // stop after this many frames; 0 = until the window closes
+  std::string screenshot;         // PNG written when the viewer stops (needs frames > 0)
+  std::vector<std::string> keys;  // scripted key presses: names as in the key list above
 };
 
 struct ViewerSummary {

@@ -17,8 +17,8 @@ struct CliRun {
 
 CliRun Immimic(const std::string& arguments) {
   const std::string dir = ::testing::TempDir();
-  const std::string command = std::string(IMMIMIC_CLI) + " " + arguments + " > " + dir +
-                              "/out.txt 2> " + dir + "/err.txt";
+  const std::string command =
+      std::string(IMMIMIC_CLI) + " " + arguments + " > " + dir + "/out.txt 2> " + dir + "/err.txt";
   const int status = std::system(command.c_str());
   return {WEXITSTATUS(status), immimic::core::ReadFile(dir + "/out.txt"),
           immimic::core::ReadFile(dir + "/err.txt")};
@@ -34,8 +34,10 @@ TEST(Cli, ListPrintsEveryEmbodimentAsJson) {
 
 TEST(Cli, RenderWritesAPngAndASummary) {
   const std::string png = ::testing::TempDir() + "/cli_render.png";
-  const CliRun run = Immimic("render --embodiment ability --camera wrist --width 48 --height 32 "
-                          "--seed 4 --out " + png);
+  const CliRun run = Immimic(
+      "render --embodiment ability --camera wrist --width 48 --height 32 "
+      "--seed 4 --out " +
+      png);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto json = nlohmann::json::parse(run.out);
   EXPECT_EQ(json["width"], 48);
@@ -71,8 +73,8 @@ TEST(Cli, BenchReportsTheSideBySideMeasurement) {
   const CliRun run = Immimic("bench --embodiment robotiq --steps 5 --rounds 1");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto row = nlohmann::json::parse(run.out)[0];
-  for (const char* key : {"raw_mj_steps_per_s", "env_physics_steps_per_s", "overhead_percent",
-                          "render_fps"}) {
+  for (const char* key :
+       {"raw_mj_steps_per_s", "env_physics_steps_per_s", "overhead_percent", "render_fps"}) {
     EXPECT_TRUE(row.contains(key)) << key;
   }
   EXPECT_GT(row["render_fps"].get<double>(), 0.0);

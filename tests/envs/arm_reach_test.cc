@@ -23,18 +23,18 @@ TEST(ArmReach, TwentyRandomPosesWithinFiveMillimetresAndThreeDegrees) {
                                  rng.Uniform(0.85, 1.05));  // the tasks' workspace
     // tilt up to 30 degrees away from pointing down, any yaw
     const Eigen::Vector3d tilt(rng.Uniform(-0.5, 0.5), rng.Uniform(-0.5, 0.5), 0);
-    const Eigen::Matrix3d rot = core::MatrixFromAxisAngle(Eigen::Vector3d(0, 0, rng.Uniform(-1.5, 1.5))) *
-                                core::MatrixFromAxisAngle(tilt) * down;
+    const Eigen::Matrix3d rot =
+        core::MatrixFromAxisAngle(Eigen::Vector3d(0, 0, rng.Uniform(-1.5, 1.5))) *
+        core::MatrixFromAxisAngle(tilt) * down;
     Eigen::VectorXd action = env.HoldAction(env.embodiment().OpenHand());
     action.head<3>() = target;
     action.segment<3>(3) = core::AxisAngleFromMatrix(rot);
     for (int step = 0; step < 60; ++step) env.Step(action);  // 2 s
     const auto& proprio = env.Step(action).obs.proprio;
     const Eigen::Vector3d reached = proprio.head<3>();
-    const Eigen::Matrix3d reached_rot =
-        core::QuatFromWxyz(proprio.data() + 3).toRotationMatrix();
-    EXPECT_LT((reached - target).norm(), 0.005) << "trial " << trial << " target "
-                                                << target.transpose();
+    const Eigen::Matrix3d reached_rot = core::QuatFromWxyz(proprio.data() + 3).toRotationMatrix();
+    EXPECT_LT((reached - target).norm(), 0.005)
+        << "trial " << trial << " target " << target.transpose();
     EXPECT_LT(core::AngleBetween(reached_rot, rot) * 180 / M_PI, 3.0) << "trial " << trial;
   }
 }

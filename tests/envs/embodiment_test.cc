@@ -106,9 +106,8 @@ TEST_P(EveryEmbodiment, GraspsCubeLiftsTenCentimetresAndHoldsTwoSeconds) {
   // approach from above with the closing axis across the cube's faces
   double yaw = testing::ObjectYaw(start);
   yaw = std::remainder(yaw, M_PI / 2);
-  const Eigen::Matrix3d down =
-      Eigen::AngleAxisd(yaw, Eigen::Vector3d::UnitZ()).toRotationMatrix() *
-      core::MatrixFromAxisAngle(env.config().home_axis_angle);
+  const Eigen::Matrix3d down = Eigen::AngleAxisd(yaw, Eigen::Vector3d::UnitZ()).toRotationMatrix() *
+                               core::MatrixFromAxisAngle(env.config().home_axis_angle);
   const Eigen::VectorXd open = env.embodiment().OpenHand();
   const Eigen::VectorXd closed = env.embodiment().ClosedHand();
   const Eigen::Vector3d above = cube + Eigen::Vector3d(0, 0, 0.12);

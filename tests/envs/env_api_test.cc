@@ -30,12 +30,12 @@ std::vector<Eigen::VectorXd> RandomActions(const Env& env, uint64_t seed, int co
   const auto& spec = env.embodiment();
   for (int i = 0; i < count; ++i) {
     Eigen::VectorXd a(env.action_dim());
-    a.head<3>() = env.config().home_position + Eigen::Vector3d(rng.Uniform(-0.1, 0.1),
-                                                               rng.Uniform(-0.1, 0.1),
-                                                               rng.Uniform(-0.15, 0.05));
-    a.segment<3>(3) = env.config().home_axis_angle + Eigen::Vector3d(rng.Uniform(-0.2, 0.2),
-                                                                      rng.Uniform(-0.2, 0.2),
-                                                                      rng.Uniform(-0.2, 0.2));
+    a.head<3>() =
+        env.config().home_position +
+        Eigen::Vector3d(rng.Uniform(-0.1, 0.1), rng.Uniform(-0.1, 0.1), rng.Uniform(-0.15, 0.05));
+    a.segment<3>(3) =
+        env.config().home_axis_angle +
+        Eigen::Vector3d(rng.Uniform(-0.2, 0.2), rng.Uniform(-0.2, 0.2), rng.Uniform(-0.2, 0.2));
     for (int k = 0; k < spec.hand_dim(); ++k) {
       a[6 + k] = rng.Uniform(spec.hand[k].low, spec.hand[k].high);
     }
@@ -80,8 +80,8 @@ TEST(EnvErrors, WrongSizeNanAndInfActionsAreClearErrors) {
   env.Reset(0);
   Eigen::VectorXd action = env.HoldAction(env.embodiment().OpenHand());
   EXPECT_THROW(env.Step(Eigen::VectorXd::Zero(3)), core::InputError);
-  for (double bad : {std::numeric_limits<double>::quiet_NaN(),
-                     std::numeric_limits<double>::infinity()}) {
+  for (double bad :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
     Eigen::VectorXd a = action;
     a[4] = bad;
     try {
@@ -114,7 +114,8 @@ TEST(EnvErrors, BadConfigsNameTheProblem) {
 }
 
 TEST(EnvErrors, YamlConfigRejectsUnknownKeys) {
-  const auto node = core::YamlNode::LoadString("embodiment: allegro\nimage_widht: 64\n", "env.yaml");
+  const auto node =
+      core::YamlNode::LoadString("embodiment: allegro\nimage_widht: 64\n", "env.yaml");
   EnvConfig config = ParseEnvConfig(node);
   EXPECT_EQ(config.embodiment, "allegro");
   try {

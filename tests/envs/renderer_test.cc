@@ -69,15 +69,16 @@ TEST(Renderer, EglAndOsMesaRenderTheSameScene) {
   const std::string dir = ::testing::TempDir();
   for (const std::string backend : {"egl", "osmesa"}) {
     const std::string command = "IMMIMIC_GL=" + backend + " " + IMMIMIC_CLI +
-                                " render --embodiment robotiq --width 64 --height 48 --out " +
-                                dir + "/" + backend + ".png > " + dir + "/" + backend + ".json";
+                                " render --embodiment robotiq --width 64 --height 48 --out " + dir +
+                                "/" + backend + ".png > " + dir + "/" + backend + ".json";
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
     std::ifstream summary(dir + "/" + backend + ".json");
     std::string line;
     std::getline(summary, line);
     EXPECT_NE(line.find("\"gl_backend\":\"" + backend + "\""), std::string::npos) << line;
   }
-  std::ifstream egl(dir + "/egl.png", std::ios::binary), osmesa(dir + "/osmesa.png", std::ios::binary);
+  std::ifstream egl(dir + "/egl.png", std::ios::binary),
+      osmesa(dir + "/osmesa.png", std::ios::binary);
   const std::string a((std::istreambuf_iterator<char>(egl)), {});
   const std::string b((std::istreambuf_iterator<char>(osmesa)), {});
   EXPECT_GT(a.size(), 1000u);

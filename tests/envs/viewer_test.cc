@@ -12,8 +12,8 @@
 namespace {
 
 nlohmann::json RunViewer(const std::string& arguments, const std::string& out) {
-  const std::string command = std::string("xvfb-run -a -s '-screen 0 1024x768x24' ") +
-                              IMMIMIC_CLI + " view " + arguments + " > " + out;
+  const std::string command = std::string("xvfb-run -a -s '-screen 0 1024x768x24' ") + IMMIMIC_CLI +
+                              " view " + arguments + " > " + out;
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
   return nlohmann::json::parse(immimic::core::ReadFile(out));
 }
@@ -22,7 +22,8 @@ TEST(Viewer, ScriptedKeysMoveTheTargetCloseTheHandAndSwitchCamera) {
   const std::string dir = ::testing::TempDir();
   const auto summary = RunViewer(
       "--embodiment robotiq --width 320 --height 240 --frames 20 --keys G Tab Up Up PageUp "
-      "--screenshot " + dir + "/viewer.png",
+      "--screenshot " +
+          dir + "/viewer.png",
       dir + "/viewer.json");
   EXPECT_EQ(summary["frames"], 20);
   EXPECT_EQ(summary["camera"], "agentview");
