@@ -34,7 +34,6 @@ Command RegisterList(CLI::App& app) {
     for (const auto& name : embodiments) std::cout << " " << name;
     std::cout << "\ntasks:";
     for (const auto& name : tasks) std::cout << " " << name;
-    if (tasks.empty()) std::cout << " (none yet; scenes default to a tabletop with a cube)";
     std::cout << "\n";
     return 0;
   };

@@ -4,6 +4,10 @@
 
 #include "core/error.h"
 #include "envs/mujoco_runtime.h"
+#include "envs/tasks/flip.h"
+#include "envs/tasks/hammer.h"
+#include "envs/tasks/pick_place.h"
+#include "envs/tasks/push.h"
 
 namespace immimic::envs {
 
@@ -16,10 +20,14 @@ void PlaceFreeBody(const mjModel* m, mjData* d, const std::string& joint, double
   q[0] = x;
   q[1] = y;
   q[2] = z;
-  q[3] = std::cos(yaw / 2);
-  q[4] = 0;
-  q[5] = 0;
-  q[6] = std::sin(yaw / 2);
+  YawQuaternion(yaw, q + 3);
+}
+
+void YawQuaternion(double yaw, double* wxyz) {
+  wxyz[0] = std::cos(yaw / 2);
+  wxyz[1] = 0;
+  wxyz[2] = 0;
+  wxyz[3] = std::sin(yaw / 2);
 }
 
 void TabletopCube::RandomizeObjects(const mjModel* m, mjData* d, core::Rng& rng) const {
@@ -35,16 +43,21 @@ bool TabletopCube::IsSuccess(const mjModel* m, const mjData* d) const {
 }
 
 const std::vector<std::string>& TaskNames() {
-  static const std::vector<std::string> kNames = {};
+  // adding a task: one class under envs/tasks/, its MJCF under assets/objects/, its YAML under
+  // configs/tasks/, a name here and a line in MakeTask
+  static const std::vector<std::string> kNames = {"pick_place", "push", "hammer", "flip"};
   return kNames;
 }
 
 std::unique_ptr<Task> MakeTask(const std::string& name) {
   if (name.empty()) return std::make_unique<TabletopCube>();
+  if (name == "pick_place") return std::make_unique<PickPlace>();
+  if (name == "push") return std::make_unique<Push>();
+  if (name == "hammer") return std::make_unique<Hammer>();
+  if (name == "flip") return std::make_unique<Flip>();
   std::string known;
   for (const auto& n : TaskNames()) known += (known.empty() ? "" : ", ") + n;
-  throw core::InputError("unknown task '" + name + "' (known: " +
-                         (known.empty() ? "none yet" : known) + ")");
+  throw core::InputError("unknown task '" + name + "' (known: " + known + ")");
 }
 
 }  // namespace immimic::envs

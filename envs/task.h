@@ -1,7 +1,7 @@
 #pragma once
 // A task owns its objects (MJCF parts), their initial-state randomisation and its success
 // predicate. Adding a task: one class, one MJCF under assets/objects/, one YAML, one line in
-// task_registry.cc.
+// envs/task.cc (TaskNames and MakeTask).
 
 #include <mujoco/mujoco.h>
 
@@ -44,11 +44,14 @@ class TabletopCube : public Task {
   static constexpr double kHalfSize = 0.02;
 };
 
+// Writes the quaternion (w, x, y, z) of a rotation by `yaw` about world z.
+void YawQuaternion(double yaw, double* wxyz);
+
 // Sets a free joint's position and yaw (about world z).
 void PlaceFreeBody(const mjModel* m, mjData* d, const std::string& joint, double x, double y,
                    double z, double yaw);
 
-// Registered benchmark tasks (the four paper tasks, once they exist).
+// Registered benchmark tasks: the four paper tasks.
 const std::vector<std::string>& TaskNames();
 // "" gives the TabletopCube scene; an unknown name is a core::InputError listing known ones.
 std::unique_ptr<Task> MakeTask(const std::string& name);
