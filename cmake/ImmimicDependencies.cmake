@@ -6,6 +6,7 @@ find_package(tinyxml2 REQUIRED)
 find_package(glfw3 3.3 REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
+find_package(HDF5 REQUIRED COMPONENTS C)   # datasets: robomimic-layout HDF5 files
 find_package(Threads REQUIRED)
 find_library(IMMIMIC_EGL_LIBRARY EGL REQUIRED)
 find_library(IMMIMIC_OSMESA_LIBRARY OSMesa REQUIRED)

@@ -79,9 +79,8 @@ bool Array::operator==(const Array& other) const {
   if (type_ != other.type_ || shape_ != other.shape_) return false;
   if (type_ == ElementType::kUint8) return bytes_ == other.bytes_;
   return doubles_.size() == other.doubles_.size() &&
-         (doubles_.empty() ||
-          std::memcmp(doubles_.data(), other.doubles_.data(), doubles_.size() * sizeof(double)) ==
-              0);
+         (doubles_.empty() || std::memcmp(doubles_.data(), other.doubles_.data(),
+                                          doubles_.size() * sizeof(double)) == 0);
 }
 
 }  // namespace immimic::datasets

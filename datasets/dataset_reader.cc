@@ -29,8 +29,8 @@ long DemoIndex(const std::string& name) {
 }
 
 // Fills `arrays` (path -> data) for the datasets of `group`; `prefix` is "" or "obs/".
-void InspectArrays(hid_t group, const std::string& prefix, const std::string& where,
-                   bool read_data, DemoLayout* layout, std::map<std::string, Array>* arrays) {
+void InspectArrays(hid_t group, const std::string& prefix, const std::string& where, bool read_data,
+                   DemoLayout* layout, std::map<std::string, Array>* arrays) {
   for (const std::string& name : internal::ListMembers(group, where)) {
     Handle dataset = internal::OpenDataset(group, name, where);
     const std::string here = Join(where, name);
@@ -44,8 +44,8 @@ void InspectArrays(hid_t group, const std::string& prefix, const std::string& wh
 Episode LoadDemo(hid_t demo, const std::string& where, bool read_data, DemoLayout* layout) {
   Episode episode;
   const int64_t num_samples = internal::ReadInt64Attribute(demo, kNumSamples, where);
-  IMMIMIC_THROW_UNLESS(num_samples > 0, InputError, where, ": ", kNumSamples, " is ",
-                       num_samples, "; a demo needs at least one sample");
+  IMMIMIC_THROW_UNLESS(num_samples > 0, InputError, where, ": ", kNumSamples, " is ", num_samples,
+                       "; a demo needs at least one sample");
   episode.num_samples = static_cast<size_t>(num_samples);
   episode.model_file = internal::ReadStringAttribute(demo, kModelFile, where);
   episode.success = internal::ReadBoolAttribute(demo, kSuccess, where);
@@ -121,7 +121,8 @@ DatasetReader::DatasetReader(std::string path)
   }
   std::sort(demos.begin(), demos.end());
   for (size_t i = 0; i < demos.size(); ++i) {
-    IMMIMIC_THROW_UNLESS(demos[i].first == static_cast<long>(i), InputError, Join(where, DemoName(i)),
+    IMMIMIC_THROW_UNLESS(demos[i].first == static_cast<long>(i), InputError,
+                         Join(where, DemoName(i)),
                          ": missing (demos must be numbered from 0 without gaps)");
     demo_names_.push_back(demos[i].second);
   }

@@ -3,6 +3,8 @@
 // The whole file's structure is validated on open, before any data is read: a file that opens
 // reads without surprises, and a bad one fails at once with a core::InputError that names the
 // file and the field, e.g. "f.hdf5: data/demo_3/obs/eef_pose: 120 rows but num_samples is 121".
+// Not thread-safe: Debian's HDF5 is the serial build, so use datasets from one thread at a time.
+//
 // Checked on open: `data` with attributes env_args (a JSON object) and total (the sum of
 // num_samples); only demo_<N> groups under `data`, numbered 0..n-1; each demo's attributes and
 // arrays as episode.h lists them, with the same layout in every demo; actions in every demo

@@ -4,8 +4,8 @@
 
 namespace immimic::datasets {
 
-void RewriteDataset(const std::string& source, const std::string& target,
-                    const EpisodeEdit& edit, const RewriteOptions& options) {
+void RewriteDataset(const std::string& source, const std::string& target, const EpisodeEdit& edit,
+                    const RewriteOptions& options) {
   const DatasetReader reader(source);
   WriterOptions writer_options;
   writer_options.image_compression = options.image_compression;

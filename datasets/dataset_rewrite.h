@@ -28,9 +28,10 @@ struct RewriteOptions {
 
 // Writes `target` as a copy of `source` with `edit` applied to each demo, one demo in memory at a
 // time. Data attributes and mask/train and mask/valid carry over (other masks do not; without
-// both, a default split is drawn). `target` may be `source`: it is replaced only once the new file is complete. Throws
-// core::InputError for a bad source or an edit that breaks the rules, core::Error on I/O failure.
-void RewriteDataset(const std::string& source, const std::string& target,
-                    const EpisodeEdit& edit, const RewriteOptions& options = {});
+// both, a default split is drawn). `target` may be `source`: it is replaced only once the new file
+// is complete. Throws core::InputError for a bad source or an edit that breaks the rules,
+// core::Error on I/O failure.
+void RewriteDataset(const std::string& source, const std::string& target, const EpisodeEdit& edit,
+                    const RewriteOptions& options = {});
 
 }  // namespace immimic::datasets

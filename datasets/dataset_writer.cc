@@ -28,6 +28,12 @@ void WriteArrays(hid_t group, const std::map<std::string, Array>& arrays,
   for (const auto& [name, array] : arrays) internal::WriteArray(group, name, array, options, where);
 }
 
+// Strings are stored NUL-padded, so a NUL inside one would cut it short on reading.
+void CheckText(const std::string& text, const std::string& where, const std::string& name) {
+  IMMIMIC_THROW_UNLESS(text.find('\0') == std::string::npos, core::InputError, where, ": ", name,
+                       " contains a NUL character");
+}
+
 }  // namespace
 
 struct DatasetWriter::State {
@@ -106,9 +112,12 @@ void DatasetWriter::Add(const Episode& episode) {
   // check everything before writing anything, so a bad episode leaves the writer usable
   const DemoLayout layout = LayoutOf(episode, where);
   CheckDemoLayout(layout, where);
+  CheckText(episode.model_file, where, kModelFile);
   for (const auto& [key, value] : episode.attributes) {
     IMMIMIC_THROW_UNLESS(key != kNumSamples && key != kModelFile && key != kSuccess,
                          core::InputError, where, ": attribute ", key, " is reserved");
+    CheckText(key, where, "attribute name " + key);
+    CheckText(value, where, "attribute " + key);
   }
   state_->consistency.Check(layout, where);
   try {
@@ -147,17 +156,21 @@ void DatasetWriter::Finish(const std::string& env_args_json,
                            const std::map<std::string, std::string>& attributes,
                            const std::optional<Split>& split) {
   IMMIMIC_THROW_UNLESS(!state_->finished && !state_->failed, core::Error, path_,
-                       ": cannot finish, the writer has ", state_->finished ? "finished" : "failed");
+                       ": cannot finish, the writer has ",
+                       state_->finished ? "finished" : "failed");
   const bool human = IsHumanEnvArgs(env_args_json, path_ + ": data");
   IMMIMIC_THROW_UNLESS(human || !state_->first_demo_without_actions, core::InputError, path_,
                        ": data/", state_->first_demo_without_actions.value_or(""),
                        "/actions: missing, and env_args does not mark a human dataset");
+  CheckText(env_args_json, path_ + ": data", kEnvArgs);
   for (const auto& [key, value] : attributes) {
     IMMIMIC_THROW_UNLESS(key != kEnvArgs && key != kTotal && key != kSoftwareVersion,
                          core::InputError, path_, ": data attribute ", key, " is reserved");
+    CheckText(key, path_ + ": data", "attribute name " + key);
+    CheckText(value, path_ + ": data", "attribute " + key);
   }
-  const Split masks = split ? *split : MakeSplit(num_demos_, options_.valid_fraction,
-                                                 options_.split_seed);
+  const Split masks =
+      split ? *split : MakeSplit(num_demos_, options_.valid_fraction, options_.split_seed);
   std::set<std::string> seen;
   for (const auto* names : {&masks.train, &masks.valid}) {
     for (const std::string& name : *names) {

@@ -1,10 +1,12 @@
 #pragma once
 // Writes demonstrations to an HDF5 file in robomimic's layout (see episode.h), atomically: all
 // writing goes to a temporary file beside the target, renamed onto it by Finish. A writer
-// destroyed without Finish (an exception, a crash) removes the temporary and leaves any existing
-// target untouched.
+// destroyed without Finish (e.g. by an exception) removes the temporary; any existing target is
+// untouched (after a hard crash only a hidden ".<name>.tmp.*" file may be left beside it).
+// Not thread-safe: Debian's HDF5 is the serial build, so use datasets from one thread at a time.
 //
-// File layout besides the demos:
+// Files use HDF5's 1.10 format (all metadata checksummed). String attributes are fixed-length
+// UTF-8, which h5py returns as bytes. File layout besides the demos:
 //   data attributes: env_args (JSON text), total (sum of num_samples), software_version, extras
 //   mask/train, mask/valid: demo names as fixed-length byte strings, as robomimic reads them
 

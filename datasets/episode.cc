@@ -34,10 +34,10 @@ bool EndsWith(const std::string& text, const std::string& suffix) {
 
 void AddArray(DemoLayout& layout, const std::string& path, const Array& array,
               const std::string& where) {
-  const size_t values = array.type() == ElementType::kFloat64 ? array.doubles().size()
-                                                              : array.bytes().size();
-  IMMIMIC_THROW_UNLESS(values == array.num_elements(), core::InputError, where, "/", path, ": shape ",
-                       ShapeString(array.shape()), " needs ", array.num_elements(),
+  const size_t values =
+      array.type() == ElementType::kFloat64 ? array.doubles().size() : array.bytes().size();
+  IMMIMIC_THROW_UNLESS(values == array.num_elements(), core::InputError, where, "/", path,
+                       ": shape ", ShapeString(array.shape()), " needs ", array.num_elements(),
                        " values, got ", values);
   layout.arrays[path] = ArraySpec{array.type(), array.shape()};
 }
@@ -45,10 +45,10 @@ void AddArray(DemoLayout& layout, const std::string& path, const Array& array,
 }  // namespace
 
 bool Episode::operator==(const Episode& other) const {
-  return num_samples == other.num_samples && actions == other.actions &&
-         states == other.states && rewards == other.rewards && dones == other.dones &&
-         obs == other.obs && extras == other.extras && model_file == other.model_file &&
-         success == other.success && attributes == other.attributes;
+  return num_samples == other.num_samples && actions == other.actions && states == other.states &&
+         rewards == other.rewards && dones == other.dones && obs == other.obs &&
+         extras == other.extras && model_file == other.model_file && success == other.success &&
+         attributes == other.attributes;
 }
 
 DemoLayout LayoutOf(const Episode& episode, const std::string& where) {
@@ -72,7 +72,7 @@ void CheckDemoLayout(const DemoLayout& layout, const std::string& where) {
                        " is 0; a demo needs at least one sample");
   const std::string obs_prefix = std::string(kObs) + "/";
   const std::string extras_prefix = std::string(kExtras) + "/";
-  for (const std::string required : {std::string(kStates), obs_prefix + kEefPose}) {
+  for (const std::string& required : {std::string(kStates), obs_prefix + kEefPose}) {
     Expect(layout.arrays.count(required) > 0, where, required, "missing");
   }
   for (const auto& [path, spec] : layout.arrays) {
@@ -82,8 +82,8 @@ void CheckDemoLayout(const DemoLayout& layout, const std::string& where) {
     Expect(is_obs || is_extra || path == kActions || path == kStates || path == kRewards ||
                path == kDones,
            where, path, "unexpected array");
-    Expect((!is_obs && !is_extra) || (!name.empty() && name.find('/') == std::string::npos),
-           where, path, "obs and extras names must be single, non-empty names");
+    Expect((!is_obs && !is_extra) || (!name.empty() && name.find('/') == std::string::npos), where,
+           path, "obs and extras names must be single, non-empty names");
     Expect(!spec.shape.empty(), where, path, "a scalar; expected one row per sample");
     Expect(spec.shape[0] == layout.num_samples, where, path,
            std::to_string(spec.shape[0]) + " rows but num_samples is " +
@@ -120,23 +120,24 @@ void CheckDemoLayout(const DemoLayout& layout, const std::string& where) {
 void LayoutConsistency::Check(const DemoLayout& layout, const std::string& where) {
   if (!first_) {
     first_ = layout;
-    first_where_ = where;
+    const size_t file_end = where.rfind(": ");
+    first_name_ = file_end == std::string::npos ? where : where.substr(file_end + 2);
     return;
   }
   // states may differ in width (e.g. a varying number of objects); what a policy reads may not
   for (const auto& [path, spec] : layout.arrays) {
     if (path == kStates) continue;
     const auto it = first_->arrays.find(path);
-    Expect(it != first_->arrays.end(), where, path, "not present in " + first_where_);
+    Expect(it != first_->arrays.end(), where, path, "not present in " + first_name_);
     Expect(it->second.type == spec.type, where, path,
            ElementTypeName(spec.type) + " but " + ElementTypeName(it->second.type) + " in " +
-               first_where_);
+               first_name_);
     Expect(RowShape(it->second.shape) == RowShape(spec.shape), where, path,
            "row shape " + ShapeString(RowShape(spec.shape)) + " differs from " +
-               ShapeString(RowShape(it->second.shape)) + " in " + first_where_);
+               ShapeString(RowShape(it->second.shape)) + " in " + first_name_);
   }
   for (const auto& [path, spec] : first_->arrays) {
-    Expect(layout.arrays.count(path) > 0, where, path, "missing, but present in " + first_where_);
+    Expect(layout.arrays.count(path) > 0, where, path, "missing, but present in " + first_name_);
   }
 }
 

@@ -84,7 +84,7 @@ class LayoutConsistency {
 
  private:
   std::optional<DemoLayout> first_;
-  std::string first_where_;
+  std::string first_name_;  // e.g. "data/demo_0", without the file
 };
 
 // The rule for optional actions: a dataset is human if its env_args JSON object has an

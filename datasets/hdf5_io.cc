@@ -32,13 +32,6 @@ Handle UntimedCreationList(hid_t list_class, const std::string& where) {
   return list;
 }
 
-Handle VariableStringType(H5T_cset_t cset, const std::string& where) {
-  Handle type = Own<Error>(H5Tcopy(H5T_C_S1), H5Tclose, where, "cannot create string type");
-  CheckStatus<Error>(H5Tset_size(type.get(), H5T_VARIABLE), where, "cannot size string type");
-  CheckStatus<Error>(H5Tset_cset(type.get(), cset), where, "cannot set string encoding");
-  return type;
-}
-
 template <typename ErrorType>
 Handle FixedStringType(size_t size, const std::string& where) {
   Handle type = Own<ErrorType>(H5Tcopy(H5T_C_S1), H5Tclose, where, "cannot create string type");
@@ -58,8 +51,8 @@ Handle CreateAttribute(hid_t object, const std::string& name, hid_t type,
 // Opens attribute `name`, which must hold exactly one value of HDF5 class `type_class`.
 Handle OpenSingleAttribute(hid_t object, const std::string& name, H5T_class_t type_class,
                            const char* expected, const std::string& where, Handle* type) {
-  IMMIMIC_THROW_UNLESS(HasAttribute(object, name, where), InputError, where,
-                       ": missing attribute ", name);
+  IMMIMIC_THROW_UNLESS(HasAttribute(object, name, where), InputError, where, ": missing attribute ",
+                       name);
   Handle attribute = Own<InputError>(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, where,
                                      "cannot open attribute " + name);
   *type = Own<InputError>(H5Aget_type(attribute.get()), H5Tclose, where,
@@ -89,9 +82,7 @@ std::string TakeHdf5Message() {
   return message.empty() ? "no detail from HDF5" : message;
 }
 
-Handle::Handle(Handle&& other) noexcept : id_(other.id_), closer_(other.closer_) {
-  other.id_ = -1;
-}
+Handle::Handle(Handle&& other) noexcept : id_(other.id_), closer_(other.closer_) { other.id_ = -1; }
 
 Handle& Handle::operator=(Handle&& other) noexcept {
   if (this != &other) {
@@ -115,21 +106,24 @@ bool Handle::Close() {
 Handle CreateFile(const std::string& path) {
   SilenceHdf5Errors();
   Handle access = Own<Error>(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, path, "cannot create file");
-  // 1.8 format at least: attributes over 64 KiB (a long MJCF) need its dense attribute storage
-  CheckStatus<Error>(H5Pset_libver_bounds(access.get(), H5F_LIBVER_V18, H5F_LIBVER_V110), path,
+  // 1.10 format: checksums on all metadata (chunk indexes included), so corruption is caught
+  // rather than followed; dense storage for attributes over 64 KiB (a long MJCF). h5py built
+  // on HDF5 1.10 or later (any h5py wheel since 2.10) reads it.
+  CheckStatus<Error>(H5Pset_libver_bounds(access.get(), H5F_LIBVER_V110, H5F_LIBVER_V110), path,
                      "cannot set the file format");
   // strong close: closing the file closes everything in it, so the temporary can be removed
   CheckStatus<Error>(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG), path,
                      "cannot set the close degree");
-  return Own<Error>(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, access.get()), H5Fclose,
+  // the root group is created from the file creation list: no times there either
+  Handle creation = UntimedCreationList(H5P_FILE_CREATE, path);
+  return Own<Error>(H5Fcreate(path.c_str(), H5F_ACC_EXCL, creation.get(), access.get()), H5Fclose,
                     path, "cannot create file");
 }
 
 Handle CreateGroup(hid_t parent, const std::string& name, const std::string& where) {
   Handle creation = UntimedCreationList(H5P_GROUP_CREATE, where);
-  return Own<Error>(
-      H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, creation.get(), H5P_DEFAULT), H5Gclose,
-      where, "cannot create group " + name);
+  return Own<Error>(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, creation.get(), H5P_DEFAULT),
+                    H5Gclose, where, "cannot create group " + name);
 }
 
 void WriteArray(hid_t parent, const std::string& name, const Array& array,
@@ -147,14 +141,14 @@ void WriteArray(hid_t parent, const std::string& name, const Array& array,
     // one chunk per frame: a loader reading frame t decompresses only that frame
     const std::vector<hsize_t> chunk = {1, dims[1], dims[2], dims[3]};
     CheckStatus<Error>(H5Pset_chunk(creation.get(), 4, chunk.data()), here, "cannot set chunks");
-    CheckStatus<Error>(H5Pset_deflate(creation.get(), static_cast<unsigned>(std::min(
-                                                          options.image_compression, 9))),
+    CheckStatus<Error>(H5Pset_deflate(creation.get(), static_cast<unsigned>(
+                                                          std::min(options.image_compression, 9))),
                        here, "cannot set compression");
   }
   const hid_t file_type = is_double ? H5T_IEEE_F64LE : H5T_STD_U8LE;
   const hid_t memory_type = is_double ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT8;
-  Handle dataset = Own<Error>(H5Dcreate2(parent, name.c_str(), file_type, space.get(),
-                                         H5P_DEFAULT, creation.get(), H5P_DEFAULT),
+  Handle dataset = Own<Error>(H5Dcreate2(parent, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                         creation.get(), H5P_DEFAULT),
                               H5Dclose, here, "cannot create dataset");
   if (array.num_elements() == 0) return;
   const void* data = is_double ? static_cast<const void*>(array.doubles().data())
@@ -165,11 +159,15 @@ void WriteArray(hid_t parent, const std::string& name, const Array& array,
 
 void WriteStringAttribute(hid_t object, const std::string& name, const std::string& value,
                           const std::string& where) {
-  // variable-length UTF-8, as h5py stores a Python str
-  Handle type = VariableStringType(H5T_CSET_UTF8, where);
+  // fixed-length, not variable-length as h5py writes a str: variable-length strings live in
+  // HDF5's global heap, which has no checksum, and a corrupt one crashes or hangs HDF5 1.10.
+  // h5py reads these as bytes (json.loads takes bytes, as robomimic uses env_args).
+  Handle type = FixedStringType<Error>(std::max<size_t>(value.size(), 1), where);
+  CheckStatus<Error>(H5Tset_cset(type.get(), H5T_CSET_UTF8), where, "cannot set string encoding");
   Handle attribute = CreateAttribute(object, name, type.get(), where);
-  const char* text = value.c_str();
-  CheckStatus<Error>(H5Awrite(attribute.get(), type.get(), &text), where,
+  std::string padded = value;
+  padded.resize(std::max<size_t>(value.size(), 1), '\0');
+  CheckStatus<Error>(H5Awrite(attribute.get(), type.get(), padded.data()), where,
                      "cannot write attribute " + name);
 }
 
@@ -182,8 +180,8 @@ void WriteInt64Attribute(hid_t object, const std::string& name, int64_t value,
 
 void WriteBoolAttribute(hid_t object, const std::string& name, bool value,
                         const std::string& where) {
-  Handle type = Own<Error>(H5Tenum_create(H5T_NATIVE_INT8), H5Tclose, where,
-                           "cannot create bool type");
+  Handle type =
+      Own<Error>(H5Tenum_create(H5T_NATIVE_INT8), H5Tclose, where, "cannot create bool type");
   const int8_t false_value = 0;
   const int8_t true_value = 1;
   CheckStatus<Error>(H5Tenum_insert(type.get(), "FALSE", &false_value), where, "bool type");
@@ -205,11 +203,11 @@ void WriteStringList(hid_t parent, const std::string& name, const std::vector<st
   }
   Handle type = FixedStringType<Error>(width, here);
   const hsize_t count = items.size();
-  Handle space = Own<Error>(H5Screate_simple(1, &count, nullptr), H5Sclose, here,
-                            "cannot create dataspace");
+  Handle space =
+      Own<Error>(H5Screate_simple(1, &count, nullptr), H5Sclose, here, "cannot create dataspace");
   Handle creation = UntimedCreationList(H5P_DATASET_CREATE, here);
-  Handle dataset = Own<Error>(H5Dcreate2(parent, name.c_str(), type.get(), space.get(),
-                                         H5P_DEFAULT, creation.get(), H5P_DEFAULT),
+  Handle dataset = Own<Error>(H5Dcreate2(parent, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
+                                         creation.get(), H5P_DEFAULT),
                               H5Dclose, here, "cannot create dataset");
   if (items.empty()) return;
   CheckStatus<Error>(
@@ -222,8 +220,8 @@ void WriteStringList(hid_t parent, const std::string& name, const std::vector<st
 Handle OpenFile(const std::string& path) {
   SilenceHdf5Errors();
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
-  IMMIMIC_THROW_UNLESS(is_hdf5 > 0, InputError, path, ": not an HDF5 file",
-                       is_hdf5 < 0 ? " (" + TakeHdf5Message() + ")" : "");
+  CheckStatus<InputError>(is_hdf5 < 0 ? -1 : 0, path, "cannot read the file");
+  IMMIMIC_THROW_UNLESS(is_hdf5 > 0, InputError, path, ": not an HDF5 file");
   Handle access =
       Own<InputError>(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, path, "cannot open the file");
   CheckStatus<InputError>(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG), path,
@@ -238,8 +236,8 @@ std::vector<std::string> ListMembers(hid_t group, const std::string& where) {
   CheckStatus<InputError>(H5Gget_info(group, &info), where, "cannot list the group");
   std::vector<std::string> names;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    const ssize_t size = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr,
-                                            0, H5P_DEFAULT);
+    const ssize_t size =
+        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     CheckStatus<InputError>(size < 0 ? -1 : 0, where, "cannot read a member's name");
     std::string name(static_cast<size_t>(size) + 1, '\0');
     CheckStatus<InputError>(H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i,
@@ -272,8 +270,8 @@ Handle OpenGroup(hid_t parent, const std::string& name, const std::string& where
   IMMIMIC_THROW_UNLESS(exists > 0, InputError, Join(where, name), ": missing group");
   IMMIMIC_THROW_UNLESS(KindOf(parent, name, where) == ObjectKind::kGroup, InputError,
                        Join(where, name), ": not a group");
-  return Own<InputError>(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose,
-                         Join(where, name), "cannot open group");
+  return Own<InputError>(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, Join(where, name),
+                         "cannot open group");
 }
 
 Handle OpenDataset(hid_t parent, const std::string& name, const std::string& where) {
@@ -281,16 +279,16 @@ Handle OpenDataset(hid_t parent, const std::string& name, const std::string& whe
   IMMIMIC_THROW_UNLESS(exists > 0, InputError, Join(where, name), ": missing");
   IMMIMIC_THROW_UNLESS(KindOf(parent, name, where) == ObjectKind::kDataset, InputError,
                        Join(where, name), ": not a dataset");
-  return Own<InputError>(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose,
-                         Join(where, name), "cannot open dataset");
+  return Own<InputError>(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, Join(where, name),
+                         "cannot open dataset");
 }
 
 std::vector<std::string> ListAttributes(hid_t object, const std::string& where) {
   std::vector<std::string> names;
   hsize_t index = 0;
   CheckStatus<InputError>(
-      H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, &index, CollectAttributeName, &names),
-      where, "cannot list attributes");
+      H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, &index, CollectAttributeName, &names), where,
+      "cannot list attributes");
   return names;
 }
 
@@ -319,6 +317,8 @@ std::string ReadStringAttribute(hid_t object, const std::string& name, const std
   const size_t size = H5Tget_size(type.get());
   CheckStatus<InputError>(size == 0 ? -1 : 0, where, what);
   Handle memory_type = FixedStringType<InputError>(size, where);
+  // HDF5 converts no string between encodings: read in the file's
+  CheckStatus<InputError>(H5Tset_cset(memory_type.get(), H5Tget_cset(type.get())), where, what);
   std::string value(size, '\0');
   CheckStatus<InputError>(H5Aread(attribute.get(), memory_type.get(), value.data()), where, what);
   return value.substr(0, value.find('\0'));
@@ -334,8 +334,8 @@ int64_t ReadInt64Attribute(hid_t object, const std::string& name, const std::str
 }
 
 bool ReadBoolAttribute(hid_t object, const std::string& name, const std::string& where) {
-  IMMIMIC_THROW_UNLESS(HasAttribute(object, name, where), InputError, where,
-                       ": missing attribute ", name);
+  IMMIMIC_THROW_UNLESS(HasAttribute(object, name, where), InputError, where, ": missing attribute ",
+                       name);
   Handle attribute = Own<InputError>(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, where,
                                      "cannot open attribute " + name);
   Handle type = Own<InputError>(H5Aget_type(attribute.get()), H5Tclose, where,
@@ -343,8 +343,8 @@ bool ReadBoolAttribute(hid_t object, const std::string& name, const std::string&
   if (H5Tget_class(type.get()) == H5T_ENUM) {
     Handle enum_type;
     attribute = OpenSingleAttribute(object, name, H5T_ENUM, "a bool", where, &enum_type);
-    IMMIMIC_THROW_UNLESS(H5Tget_size(enum_type.get()) <= 8, InputError, where, ": attribute ",
-                         name, " is not a bool");
+    IMMIMIC_THROW_UNLESS(H5Tget_size(enum_type.get()) <= 8, InputError, where, ": attribute ", name,
+                         " is not a bool");
     // read in the file's own type (no conversion), then ask the enum for the value's name
     unsigned char raw[8] = {0};
     char label[16] = {0};
@@ -353,8 +353,8 @@ bool ReadBoolAttribute(hid_t object, const std::string& name, const std::string&
     CheckStatus<InputError>(H5Tenum_nameof(enum_type.get(), raw, label, sizeof(label)), where,
                             "attribute " + name + " is not a bool");
     const std::string text = label;
-    IMMIMIC_THROW_UNLESS(text == "TRUE" || text == "FALSE", InputError, where, ": attribute ",
-                         name, " is not a bool (", text, ")");
+    IMMIMIC_THROW_UNLESS(text == "TRUE" || text == "FALSE", InputError, where, ": attribute ", name,
+                         " is not a bool (", text, ")");
     return text == "TRUE";
   }
   const int64_t value = ReadInt64Attribute(object, name, where);
@@ -375,8 +375,7 @@ ArraySpec InspectArray(hid_t dataset, const std::string& where) {
   } else {
     throw InputError(where + ": unsupported element type (expected float or uint8)");
   }
-  Handle space =
-      Own<InputError>(H5Dget_space(dataset), H5Sclose, where, "cannot read the shape");
+  Handle space = Own<InputError>(H5Dget_space(dataset), H5Sclose, where, "cannot read the shape");
   const int rank = H5Sget_simple_extent_ndims(space.get());
   CheckStatus<InputError>(rank, where, "cannot read the shape");
   std::vector<hsize_t> dims(static_cast<size_t>(rank));
@@ -398,9 +397,9 @@ Array ReadArray(hid_t dataset, const ArraySpec& spec, const std::string& where) 
     if (spec.type == ElementType::kFloat64) {
       std::vector<double> values(count);
       if (count > 0) {
-        CheckStatus<InputError>(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
-                                        H5P_DEFAULT, values.data()),
-                                where, what);
+        CheckStatus<InputError>(
+            H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+            where, what);
       }
       return Array::Float64(spec.shape, std::move(values));
     }
@@ -433,6 +432,7 @@ std::vector<std::string> ReadStringList(hid_t dataset, const std::string& where)
   if (variable > 0) {
     Handle memory_type = Own<InputError>(H5Tcopy(H5T_C_S1), H5Tclose, where, what);
     CheckStatus<InputError>(H5Tset_size(memory_type.get(), H5T_VARIABLE), where, what);
+    CheckStatus<InputError>(H5Tset_cset(memory_type.get(), H5Tget_cset(type.get())), where, what);
     std::vector<char*> texts(count, nullptr);
     CheckStatus<InputError>(
         H5Dread(dataset, memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data()), where,
@@ -444,6 +444,7 @@ std::vector<std::string> ReadStringList(hid_t dataset, const std::string& where)
   const size_t width = H5Tget_size(type.get());
   CheckStatus<InputError>(width == 0 ? -1 : 0, where, what);
   Handle memory_type = FixedStringType<InputError>(width, where);
+  CheckStatus<InputError>(H5Tset_cset(memory_type.get(), H5Tget_cset(type.get())), where, what);
   std::vector<char> packed(count * width, '\0');
   CheckStatus<InputError>(
       H5Dread(dataset, memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()), where,

@@ -64,6 +64,7 @@ Handle CreateFile(const std::string& path);
 Handle CreateGroup(hid_t parent, const std::string& name, const std::string& where);
 void WriteArray(hid_t parent, const std::string& name, const Array& array,
                 const WriteOptions& options, const std::string& where);
+// A fixed-length UTF-8 string (see the .cc for why not variable-length).
 void WriteStringAttribute(hid_t object, const std::string& name, const std::string& value,
                           const std::string& where);
 void WriteInt64Attribute(hid_t object, const std::string& name, int64_t value,
@@ -85,7 +86,8 @@ Handle OpenGroup(hid_t parent, const std::string& name, const std::string& where
 Handle OpenDataset(hid_t parent, const std::string& name, const std::string& where);
 std::vector<std::string> ListAttributes(hid_t object, const std::string& where);
 bool HasAttribute(hid_t object, const std::string& name, const std::string& where);
-// Accepts variable- and fixed-length strings, as h5py writes str and bytes.
+// Accepts fixed- and variable-length strings (h5py writes a str as variable-length; HDF5 does
+// not checksum those, so a corrupt one from another writer can still crash HDF5).
 std::string ReadStringAttribute(hid_t object, const std::string& name, const std::string& where);
 int64_t ReadInt64Attribute(hid_t object, const std::string& name, const std::string& where);
 // Accepts h5py's bool enum or an integer 0/1.

@@ -101,7 +101,8 @@ size_t CountFiles(const std::string& dir) {
 // Opens `path` for raw edits that the writer would refuse to make.
 class RawFile {
  public:
-  explicit RawFile(const std::string& path) : id_(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT)) {}
+  explicit RawFile(const std::string& path)
+      : id_(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT)) {}
   ~RawFile() { H5Fclose(id_); }
   hid_t id() const { return id_; }
 
@@ -177,8 +178,9 @@ TEST(Dataset, BadEpisodeIsRejectedAndWriterStaysUsable) {
   DatasetWriter writer(path);
   Episode bad = MakeEpisode(1, 4);
   bad.obs["eef_pose"] = Array::Float64({3, 7}, std::vector<double>(21, 0.0));
-  EXPECT_NE(InputErrorOf([&] { writer.Add(bad); })
-                .find("demos.hdf5: data/demo_0/obs/eef_pose: 3 rows but num_samples is 4"),
+  EXPECT_NE(InputErrorOf([&] {
+              writer.Add(bad);
+            }).find("demos.hdf5: data/demo_0/obs/eef_pose: 3 rows but num_samples is 4"),
             std::string::npos);
   writer.Add(MakeEpisode(1, 4));
   Episode wider = MakeEpisode(2, 4);
@@ -200,8 +202,7 @@ TEST(Dataset, TruncatedFileIsAnInputError) {
 TEST(Dataset, NonHdf5AndMissingFilesAreInputErrors) {
   const std::string dir = FreshDir();
   std::ofstream(dir + "/notes.hdf5") << "not a dataset\n";
-  EXPECT_NE(OpenError(dir + "/notes.hdf5").find("notes.hdf5: not an HDF5 file"),
-            std::string::npos);
+  EXPECT_NE(OpenError(dir + "/notes.hdf5").find("notes.hdf5: not an HDF5 file"), std::string::npos);
   EXPECT_NE(OpenError(dir + "/absent.hdf5").find("absent.hdf5: no such file"), std::string::npos);
   EXPECT_NE(OpenError(dir).find("not a regular file"), std::string::npos);
 }
@@ -244,12 +245,13 @@ TEST(Dataset, MissingFieldsAreNamed) {
   EXPECT_NE(corrupt("actions", [](hid_t f) { H5Ldelete(f, "data/demo_1/actions", H5P_DEFAULT); })
                 .find("data/demo_1/actions: missing"),
             std::string::npos);
-  EXPECT_NE(corrupt("env_args", [](hid_t f) { H5Adelete_by_name(f, "data", "env_args", H5P_DEFAULT); })
-                .find("data: missing attribute env_args"),
-            std::string::npos);
-  EXPECT_NE(corrupt("model", [](hid_t f) {
-              H5Adelete_by_name(f, "data/demo_0", "model_file", H5P_DEFAULT);
-            }).find("data/demo_0: missing attribute model_file"),
+  EXPECT_NE(
+      corrupt("env_args", [](hid_t f) { H5Adelete_by_name(f, "data", "env_args", H5P_DEFAULT); })
+          .find("data: missing attribute env_args"),
+      std::string::npos);
+  EXPECT_NE(corrupt("model",
+                    [](hid_t f) { H5Adelete_by_name(f, "data/demo_0", "model_file", H5P_DEFAULT); })
+                .find("data/demo_0: missing attribute model_file"),
             std::string::npos);
   EXPECT_NE(corrupt("gap", [](hid_t f) { H5Ldelete(f, "data/demo_1", H5P_DEFAULT); })
                 .find("data/demo_1: missing"),
@@ -259,13 +261,62 @@ TEST(Dataset, MissingFieldsAreNamed) {
             std::string::npos);
 }
 
+TEST(Dataset, ReadsVariableLengthStringsAsH5pyWritesThem) {
+  const std::string path = FreshDir() + "/demos.hdf5";
+  WriteFile(path, ThreeEpisodes());
+  {
+    // replace env_args with a variable-length UTF-8 string, as h5py stores a Python str
+    RawFile file(path);
+    const hid_t data = H5Gopen2(file.id(), "data", H5P_DEFAULT);
+    ASSERT_GE(H5Adelete(data, "env_args"), 0);
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    const hid_t space = H5Screate(H5S_SCALAR);
+    const hid_t attribute = H5Acreate2(data, "env_args", type, space, H5P_DEFAULT, H5P_DEFAULT);
+    const char* text = kHumanArgs;
+    ASSERT_GE(H5Awrite(attribute, type, &text), 0);
+    H5Aclose(attribute);
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Gclose(data);
+  }
+  DatasetReader reader(path);
+  EXPECT_EQ(reader.env_args(), kHumanArgs);
+  EXPECT_TRUE(reader.is_human());
+}
+
+TEST(Dataset, CorruptBytesGiveInputErrorsNotCrashes) {
+  const std::string dir = FreshDir();
+  WriteFile(dir + "/demos.hdf5", ThreeEpisodes());
+  const std::string bytes = core::ReadFile(dir + "/demos.hdf5");
+  core::Rng rng(5);
+  for (int trial = 0; trial < 100; ++trial) {
+    std::string corrupt = bytes;
+    // metadata sits mostly in the first few KiB; data corruption is invisible without checksums
+    const size_t at = rng.NextU64() % std::min<size_t>(bytes.size(), 6000);
+    for (size_t i = at; i < std::min(at + 4, bytes.size()); ++i) {
+      corrupt[i] = static_cast<char>(rng.NextU64());
+    }
+    const std::string path = dir + "/corrupt.hdf5";
+    core::WriteFileAtomically(path, corrupt);
+    try {
+      DatasetReader reader(path);
+      for (size_t k = 0; k < reader.num_demos(); ++k) reader.Read(k);
+    } catch (const core::InputError& error) {
+      EXPECT_NE(std::string(error.what()).find(path), std::string::npos) << error.what();
+    }
+  }
+}
+
 TEST(Dataset, ActionsAreOptionalOnlyInHumanDatasets) {
   const std::string dir = FreshDir();
   {
     DatasetWriter writer(dir + "/robot.hdf5");
     writer.Add(MakeEpisode(1, 4, /*with_actions=*/false));
-    EXPECT_NE(InputErrorOf([&] { writer.Finish(kRobotArgs); })
-                  .find("data/demo_0/actions: missing, and env_args does not mark a human"),
+    EXPECT_NE(InputErrorOf([&] {
+                writer.Finish(kRobotArgs);
+              }).find("data/demo_0/actions: missing, and env_args does not mark a human"),
               std::string::npos);
   }
   EXPECT_EQ(CountFiles(dir), 0u);

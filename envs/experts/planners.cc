@@ -1,0 +1,30 @@
+#include "envs/experts/planners.h"
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/rotation.h"
+
+namespace immimic::envs {
+
+Eigen::Matrix3d TopDownRotation(const Env& env, double yaw) {
+  return Eigen::AngleAxisd(yaw, Eigen::Vector3d::UnitZ()).toRotationMatrix() *
+         core::MatrixFromAxisAngle(env.config().home_axis_angle);
+}
+
+double FoldedYaw(const double* wxyz, double period) {
+  const Eigen::Matrix3d r = core::QuatFromWxyz(wxyz).toRotationMatrix();
+  const double yaw = std::atan2(r(1, 0), r(0, 0));
+  return yaw - period * std::floor(yaw / period + 0.5);
+}
+
+std::unique_ptr<TaskPlanner> MakeTaskPlanner(const std::string& task) {
+  if (task.empty()) return MakeLiftPlanner();
+  if (task == "pick_place") return MakePickPlacePlanner();
+  if (task == "push") return MakePushPlanner();
+  if (task == "hammer") return MakeHammerPlanner();
+  if (task == "flip") return MakeFlipPlanner();
+  throw core::InputError("no scripted expert for task '" + task + "'");
+}
+
+}  // namespace immimic::envs
