@@ -14,5 +14,7 @@ Command RegisterList(CLI::App& app);
 Command RegisterRender(CLI::App& app);
 Command RegisterView(CLI::App& app);
 Command RegisterBench(CLI::App& app);
+Command RegisterDemos(CLI::App& app);
+Command RegisterReplay(CLI::App& app);
 
 }  // namespace immimic::cli

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   add(immimic::cli::RegisterRender);
   add(immimic::cli::RegisterView);
   add(immimic::cli::RegisterBench);
+  add(immimic::cli::RegisterDemos);
+  add(immimic::cli::RegisterReplay);
   // CLI11 would only say "a subcommand is required": name the unknown command instead
   std::string known;
   bool is_known = false;

@@ -48,7 +48,8 @@ double MinimumJerk(double t) {
 }
 
 ExpertEpisode RunExpert(Env& env, uint64_t seed, MotionStyle style, bool record,
-                        const StyleParameters& p, double settle_seconds) {
+                        const StyleParameters& p, double settle_seconds,
+                        const StepObserver& observer) {
   ExpertEpisode episode;
   core::Rng rng(core::DeriveSeed(seed, 1));  // stream 0 is the env's object placement
   const Observation* obs = &env.Reset(seed);
@@ -68,6 +69,7 @@ ExpertEpisode RunExpert(Env& env, uint64_t seed, MotionStyle style, bool record,
       episode.actions.push_back(action);
       episode.observations.push_back(*obs);
     }
+    if (observer) observer(env);
     const StepResult& r = env.Step(action);
     obs = &r.obs;
     ++episode.steps;
@@ -127,8 +129,8 @@ ExpertEpisode RunExpert(Env& env, uint64_t seed, MotionStyle style, bool record,
     rotation = goal_rotation;
     hand = w.hand;
     if (teleop && rng.Uniform(0.0, 1.0) < p.teleop_pause_probability) {
-      const int pause = static_cast<int>(std::lround(p.teleop_pause_seconds *
-                                                     rng.Uniform(0.5, 1.5) * hz));
+      const int pause =
+          static_cast<int>(std::lround(p.teleop_pause_seconds * rng.Uniform(0.5, 1.5) * hz));
       for (int k = 0; k < pause; ++k) {
         if (!step(action_for(position + noise.Next(), rotation, hand))) return episode;
       }
@@ -139,6 +141,7 @@ ExpertEpisode RunExpert(Env& env, uint64_t seed, MotionStyle style, bool record,
     if (!step(action_for(position, rotation, hand))) return episode;
   }
   if (record) episode.observations.push_back(*obs);
+  if (observer) observer(env);
   return episode;
 }
 

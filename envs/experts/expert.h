@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 #include <Eigen/Geometry>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,18 +26,18 @@ struct Waypoint {
   Eigen::Vector3d position;
   Eigen::Matrix3d rotation;
   Eigen::VectorXd hand;
-  double seconds = 1.0;       // nominal duration at human speed
-  bool precise = false;       // teleoperation: approach slowly, no overshoot (grasp, place)
-  std::string label;          // "approach", "grasp", ... for logs and tests
+  double seconds = 1.0;  // nominal duration at human speed
+  bool precise = false;  // teleoperation: approach slowly, no overshoot (grasp, place)
+  std::string label;     // "approach", "grasp", ... for logs and tests
 };
 
 struct StyleParameters {
-  double teleop_slowdown = 4.5;        // teleoperated durations / human durations
-  double timing_jitter = 0.15;         // relative, per segment (both styles)
+  double teleop_slowdown = 4.5;  // teleoperated durations / human durations
+  double timing_jitter = 0.15;   // relative, per segment (both styles)
   double teleop_pause_probability = 0.35;
-  double teleop_pause_seconds = 0.6;   // mean pause length
-  double teleop_noise_m = 0.003;       // operator hand tremor, low-pass filtered (m)
-  double teleop_overshoot_m = 0.008;   // corrective overshoot on non-precise segments (m)
+  double teleop_pause_seconds = 0.6;  // mean pause length
+  double teleop_noise_m = 0.003;      // operator hand tremor, low-pass filtered (m)
+  double teleop_overshoot_m = 0.008;  // corrective overshoot on non-precise segments (m)
 };
 
 // What a planner sees: the env (embodiment, config), the current observation, a seeded rng.
@@ -68,11 +69,16 @@ struct ExpertEpisode {
   int steps = 0;
 };
 
+// Called with the env in the state each recorded observation comes from: before every action
+// and once after the last (data collection reads simulator state, e.g. keypoint sites, here).
+using StepObserver = std::function<void(const Env&)>;
+
 // Runs one episode: Reset(seed), plan, follow the waypoints in the style until the plan ends
 // (then holds `settle_seconds` to let objects come to rest) or the env ends the episode.
 // Deterministic for a given seed. `record` keeps actions and observations.
 ExpertEpisode RunExpert(Env& env, uint64_t seed, MotionStyle style, bool record,
-                        const StyleParameters& parameters = {}, double settle_seconds = 1.0);
+                        const StyleParameters& parameters = {}, double settle_seconds = 1.0,
+                        const StepObserver& observer = nullptr);
 
 // Minimum-jerk time scaling s(t) in [0, 1] for t in [0, 1].
 double MinimumJerk(double t);

@@ -80,4 +80,25 @@ TEST(Cli, BenchReportsTheSideBySideMeasurement) {
   EXPECT_GT(row["render_fps"].get<double>(), 0.0);
 }
 
+TEST(Cli, DemosThenReplayWithVideo) {
+  const std::string dir = ::testing::TempDir();
+  const CliRun demos = Immimic(
+      "demos --embodiment fin_ray --episodes 1 --seed 2 --width 32 "
+      "--height 32 --out " +
+      dir + "/cli_demos.hdf5");
+  ASSERT_EQ(demos.exit_code, 0) << demos.err;
+  const auto summary = nlohmann::json::parse(demos.out);
+  EXPECT_EQ(summary["kept"], 1);
+  EXPECT_GT(summary["frames"].get<int>(), 0);
+  const CliRun replay =
+      Immimic("replay " + dir + "/cli_demos.hdf5 --demo 0 --video " + dir + "/cli_replay.mp4");
+  ASSERT_EQ(replay.exit_code, 0) << replay.err;
+  const auto result = nlohmann::json::parse(replay.out)["demos"][0];
+  EXPECT_EQ(result["max_state_divergence"].get<double>(), 0.0);
+  EXPECT_GT(immimic::core::ReadFile(dir + "/cli_replay.mp4").size(), 1000u);
+  const CliRun missing = Immimic("replay " + dir + "/cli_demos.hdf5 --demo 7");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("demo 7 does not exist"), std::string::npos) << missing.err;
+}
+
 }  // namespace

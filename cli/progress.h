@@ -1,0 +1,29 @@
+#pragma once
+// A one-line progress display with ETA on a terminal stream (stderr), redrawn in place.
+
+#include <chrono>
+#include <ostream>
+#include <string>
+
+namespace immimic::cli {
+
+class Progress {
+ public:
+  Progress(std::string label, std::ostream& out)
+      : label_(std::move(label)), out_(out), start_(std::chrono::steady_clock::now()) {}
+  void Update(int done, int total) {
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double eta = done > 0 ? elapsed / done * (total - done) : 0.0;
+    out_ << "\r" << label_ << ": " << done << "/" << total << "  " << static_cast<int>(elapsed)
+         << " s elapsed, <= " << static_cast<int>(eta) << " s left   " << std::flush;
+  }
+  void Finish() { out_ << "\n"; }
+
+ private:
+  std::string label_;
+  std::ostream& out_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace immimic::cli
