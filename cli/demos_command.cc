@@ -21,6 +21,8 @@ Command RegisterDemos(CLI::App& app) {
   sub->add_option("--seed", o->seed, "Run seed (episode k uses a seed derived from it)");
   sub->add_option("--width", o->image_width, "Image width")->check(CLI::Range(8, 1920));
   sub->add_option("--height", o->image_height, "Image height")->check(CLI::Range(8, 1080));
+  sub->add_option("--threads", o->threads, "Worker threads (default: one per core)")
+      ->check(CLI::Range(0, 256));
   sub->add_flag("--keep-failures", o->keep_failures, "Keep unsuccessful episodes too");
   sub->add_option("--out", *out, "Output HDF5 file")->required();
   return [o, out] {

@@ -2,8 +2,14 @@
 
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <exception>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
 
 #include "core/error.h"
 #include "core/paths.h"
@@ -87,23 +93,17 @@ Array Vectors(const std::vector<envs::Observation>& obs, size_t rows, bool propr
   return Array::Float64({rows, width}, std::move(values));
 }
 
-}  // namespace
+// One attempt's outcome; `episode` is set when it is to be kept.
+struct Attempt {
+  bool success = false;
+  std::optional<Episode> episode;
+  std::exception_ptr error;
+};
 
-CollectSummary CollectDemos(const CollectOptions& o, const std::string& out_path,
-                            const std::function<void(int, int)>& progress) {
-  IMMIMIC_THROW_UNLESS(o.episodes >= 1, core::InputError, "--episodes must be at least 1");
-  IMMIMIC_THROW_UNLESS(o.max_attempts >= 0, core::InputError, "max_attempts must be >= 0");
-  const auto start = std::chrono::steady_clock::now();
-  envs::EnvConfig config;
-  config.embodiment = o.embodiment;
-  config.task = o.task;
-  config.image_width = o.image_width;
-  config.image_height = o.image_height;
-  envs::Env env(config);
+// Runs attempt `index` on `env` (one per thread) and builds its stored episode.
+Attempt RunAttempt(envs::Env& env, const CollectOptions& o, int index) {
   const envs::EmbodimentSpec& spec = env.embodiment();
   const bool human = !spec.is_robot();
-  const envs::MotionStyle style =
-      human ? envs::MotionStyle::kHumanVideo : envs::MotionStyle::kTeleoperation;
   const mjModel* m = env.model();
   const int state_size = envs::SimStateSize(m);
   std::vector<int> keypoint_sites;
@@ -117,76 +117,159 @@ CollectSummary CollectDemos(const CollectOptions& o, const std::string& out_path
     }
     wrist_body = envs::RequireId(m, mjOBJ_BODY, envs::Prefixed(spec.name, "base"));
   }
+  const uint64_t seed = core::DeriveSeed(o.seed, static_cast<uint64_t>(index));
+  Recording rec;
+  std::vector<double> state(state_size);
+  auto observer = [&](const envs::Env& e) {
+    envs::GetSimState(m, e.data(), state.data());
+    rec.states.insert(rec.states.end(), state.begin(), state.end());
+    for (int site : keypoint_sites) {
+      rec.keypoints_true.insert(rec.keypoints_true.end(), e.data()->site_xpos + 3 * site,
+                                e.data()->site_xpos + 3 * site + 3);
+    }
+    if (wrist_body >= 0) {
+      rec.wrist_true.insert(rec.wrist_true.end(), e.data()->xpos + 3 * wrist_body,
+                            e.data()->xpos + 3 * wrist_body + 3);
+      rec.wrist_true.insert(rec.wrist_true.end(), e.data()->xquat + 4 * wrist_body,
+                            e.data()->xquat + 4 * wrist_body + 4);
+    }
+  };
+  const envs::MotionStyle style =
+      human ? envs::MotionStyle::kHumanVideo : envs::MotionStyle::kTeleoperation;
+  const envs::ExpertEpisode run = envs::RunExpert(env, seed, style, true, {}, 1.0, observer);
+  Attempt attempt;
+  attempt.success = run.success;
+  const size_t rows = run.actions.size();
+  if ((!run.success && !o.keep_failures) || rows == 0) return attempt;
+
+  Episode episode;
+  episode.num_samples = rows;
+  episode.states = FirstRows(rec.states, rows, {static_cast<size_t>(state_size)});
+  episode.obs["agentview_image"] = Images(run.observations, rows, false);
+  episode.obs[kEefPose] = Vectors(run.observations, rows, true);
+  episode.obs["object_state"] = Vectors(run.observations, rows, false);
+  std::vector<double> rewards(rows, 0.0);
+  std::vector<uint8_t> dones(rows, 0);
+  rewards.back() = run.success ? 1.0 : 0.0;
+  dones.back() = 1;
+  episode.rewards = Array::Float64({rows}, rewards);
+  episode.dones = Array::Uint8({rows}, dones);
+  if (human) {
+    core::Rng noise_rng(core::DeriveSeed(seed, 7));
+    std::vector<double> keypoints(rows * 3 * kKeypoints), wrist(rows * 7), detected(rows);
+    for (size_t t = 0; t < rows; ++t) {
+      Estimate(&rec.keypoints_true[t * 3 * kKeypoints], &rec.wrist_true[t * 7], o.noise, noise_rng,
+               &keypoints[t * 3 * kKeypoints], &wrist[t * 7], &detected[t]);
+    }
+    episode.obs[kHandKeypoints] = Array::Float64({rows, kKeypoints, 3}, keypoints);
+    episode.obs[kWristPose] = Array::Float64({rows, 7}, wrist);
+    episode.obs["hand_detected"] = Array::Float64({rows}, detected);
+    episode.extras["hand_keypoints_true"] =
+        FirstRows(rec.keypoints_true, rows, {static_cast<size_t>(kKeypoints), 3});
+    episode.extras["wrist_pose_true"] = FirstRows(rec.wrist_true, rows, {7});
+  } else {
+    std::vector<double> actions;
+    for (const Eigen::VectorXd& a : run.actions) {
+      actions.insert(actions.end(), a.data(), a.data() + a.size());
+    }
+    episode.actions = Array::Float64({rows, static_cast<size_t>(env.action_dim())}, actions);
+    episode.obs["wrist_image"] = Images(run.observations, rows, true);
+  }
+  episode.model_file = env.scene()->xml();
+  episode.success = run.success;
+  episode.attributes["seed"] = std::to_string(seed);
+  episode.attributes["style"] = human ? "human_video" : "teleoperation";
+  attempt.episode = std::move(episode);
+  return attempt;
+}
+
+}  // namespace
+
+CollectSummary CollectDemos(const CollectOptions& o, const std::string& out_path,
+                            const std::function<void(int, int)>& progress) {
+  IMMIMIC_THROW_UNLESS(o.episodes >= 1, core::InputError, "--episodes must be at least 1");
+  IMMIMIC_THROW_UNLESS(o.max_attempts >= 0, core::InputError, "max_attempts must be >= 0");
+  IMMIMIC_THROW_UNLESS(o.threads >= 0, core::InputError, "threads must be >= 0");
+  const auto start = std::chrono::steady_clock::now();
+  envs::EnvConfig config;
+  config.embodiment = o.embodiment;
+  config.task = o.task;
+  config.image_width = o.image_width;
+  config.image_height = o.image_height;
+  const auto scene = envs::SceneModel::Build(config);
+  const bool human = !scene->embodiment().is_robot();
+  const int max_attempts = o.max_attempts > 0 ? o.max_attempts : 3 * o.episodes;
+  const int threads = std::max(
+      1, std::min(o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()),
+                  max_attempts));
+
+  // workers run attempts in increasing order, a bounded distance ahead of the writer, which
+  // consumes them strictly in order: the file does not depend on the thread count
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::map<int, Attempt> finished;
+  int next_attempt = 0, consumed = 0;
+  bool stop = false;
+  auto worker = [&] {
+    std::unique_ptr<envs::Env> env;
+    for (;;) {
+      int index;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return stop || next_attempt < consumed + 2 * threads; });
+        if (stop || next_attempt >= max_attempts) return;
+        index = next_attempt++;
+      }
+      Attempt attempt;
+      try {
+        if (!env) env = std::make_unique<envs::Env>(config, scene);
+        attempt = RunAttempt(*env, o, index);
+      } catch (...) {
+        attempt.error = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      finished[index] = std::move(attempt);
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
+  auto stop_workers = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stop = true;
+    }
+    changed.notify_all();
+    for (std::thread& t : pool) t.join();
+  };
 
   DatasetWriter writer(out_path);
   CollectSummary summary;
-  const int max_attempts = o.max_attempts > 0 ? o.max_attempts : 3 * o.episodes;
-  for (int attempt = 0; attempt < max_attempts && summary.kept < o.episodes; ++attempt) {
-    const uint64_t seed = core::DeriveSeed(o.seed, static_cast<uint64_t>(attempt));
-    Recording rec;
-    std::vector<double> state(state_size);
-    auto observer = [&](const envs::Env& e) {
-      envs::GetSimState(m, e.data(), state.data());
-      rec.states.insert(rec.states.end(), state.begin(), state.end());
-      for (int site : keypoint_sites) {
-        rec.keypoints_true.insert(rec.keypoints_true.end(), e.data()->site_xpos + 3 * site,
-                                  e.data()->site_xpos + 3 * site + 3);
+  try {
+    for (int index = 0; index < max_attempts && summary.kept < o.episodes; ++index) {
+      Attempt attempt;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return finished.count(index) > 0; });
+        attempt = std::move(finished[index]);
+        finished.erase(index);
+        consumed = index + 1;
       }
-      if (wrist_body >= 0) {
-        rec.wrist_true.insert(rec.wrist_true.end(), e.data()->xpos + 3 * wrist_body,
-                              e.data()->xpos + 3 * wrist_body + 3);
-        rec.wrist_true.insert(rec.wrist_true.end(), e.data()->xquat + 4 * wrist_body,
-                              e.data()->xquat + 4 * wrist_body + 4);
-      }
-    };
-    const envs::ExpertEpisode run = envs::RunExpert(env, seed, style, true, {}, 1.0, observer);
-    ++summary.attempts;
-    summary.successes += run.success;
-    if (progress) progress(summary.attempts, max_attempts);
-    if (!run.success && !o.keep_failures) continue;
-    const size_t rows = run.actions.size();
-    if (rows == 0) continue;
-
-    Episode episode;
-    episode.num_samples = rows;
-    episode.states = FirstRows(rec.states, rows, {static_cast<size_t>(state_size)});
-    episode.obs["agentview_image"] = Images(run.observations, rows, false);
-    episode.obs[kEefPose] = Vectors(run.observations, rows, true);
-    episode.obs["object_state"] = Vectors(run.observations, rows, false);
-    std::vector<double> rewards(rows, 0.0);
-    std::vector<uint8_t> dones(rows, 0);
-    rewards.back() = run.success ? 1.0 : 0.0;
-    dones.back() = 1;
-    episode.rewards = Array::Float64({rows}, rewards);
-    episode.dones = Array::Uint8({rows}, dones);
-    if (human) {
-      core::Rng noise_rng(core::DeriveSeed(seed, 7));
-      std::vector<double> keypoints(rows * 3 * kKeypoints), wrist(rows * 7), detected(rows);
-      for (size_t t = 0; t < rows; ++t) {
-        Estimate(&rec.keypoints_true[t * 3 * kKeypoints], &rec.wrist_true[t * 7], o.noise,
-                 noise_rng, &keypoints[t * 3 * kKeypoints], &wrist[t * 7], &detected[t]);
-      }
-      episode.obs[kHandKeypoints] = Array::Float64({rows, kKeypoints, 3}, keypoints);
-      episode.obs[kWristPose] = Array::Float64({rows, 7}, wrist);
-      episode.obs["hand_detected"] = Array::Float64({rows}, detected);
-      episode.extras["hand_keypoints_true"] =
-          FirstRows(rec.keypoints_true, rows, {static_cast<size_t>(kKeypoints), 3});
-      episode.extras["wrist_pose_true"] = FirstRows(rec.wrist_true, rows, {7});
-    } else {
-      std::vector<double> actions;
-      for (const Eigen::VectorXd& a : run.actions)
-        actions.insert(actions.end(), a.data(), a.data() + a.size());
-      episode.actions = Array::Float64({rows, static_cast<size_t>(env.action_dim())}, actions);
-      episode.obs["wrist_image"] = Images(run.observations, rows, true);
+      changed.notify_all();
+      if (attempt.error) std::rethrow_exception(attempt.error);
+      ++summary.attempts;
+      summary.successes += attempt.success;
+      if (progress) progress(summary.attempts, max_attempts);
+      if (!attempt.episode) continue;
+      writer.Add(*attempt.episode);
+      ++summary.kept;
+      summary.frames += static_cast<long>(attempt.episode->num_samples);
     }
-    episode.model_file = env.scene()->xml();
-    episode.success = run.success;
-    episode.attributes["seed"] = std::to_string(seed);
-    episode.attributes["style"] = human ? "human_video" : "teleoperation";
-    writer.Add(episode);
-    ++summary.kept;
-    summary.frames += static_cast<long>(rows);
+  } catch (...) {
+    stop_workers();
+    throw;
   }
+  stop_workers();
   IMMIMIC_THROW_UNLESS(summary.kept > 0, core::Error, "no episode to keep: ", summary.successes,
                        " successes in ", summary.attempts, " attempts (see --keep-failures)");
   nlohmann::json env_args = {{"task", o.task},

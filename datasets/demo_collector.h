@@ -32,6 +32,7 @@ struct CollectOptions {
   int image_height = 84;
   bool keep_failures = false;
   int max_attempts = 0;  // 0: 3 x episodes
+  int threads = 0;       // 0: one per core; the file is identical for any thread count
   EstimatorNoise noise;
 };
 

@@ -101,6 +101,17 @@ TEST(DemoCollector, SameSeedGivesIdenticalData) {
   EXPECT_EQ(core::ReadFile(a), core::ReadFile(b));
 }
 
+TEST(DemoCollector, ThreadCountDoesNotChangeTheFile) {
+  const std::string one = ::testing::TempDir() + "/threads_1.hdf5";
+  const std::string two = ::testing::TempDir() + "/threads_2.hdf5";
+  CollectOptions o = Options("human", 3);
+  o.threads = 1;
+  CollectDemos(o, one);
+  o.threads = 2;
+  CollectDemos(o, two);
+  EXPECT_EQ(core::ReadFile(one), core::ReadFile(two));
+}
+
 TEST(DemoCollector, BadOptionsAreClearErrorsAndWriteNothing) {
   const std::string path = ::testing::TempDir() + "/never.hdf5";
   CollectOptions o = Options("robotiq", 0);
