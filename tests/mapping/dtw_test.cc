@@ -1,0 +1,255 @@
+#include "mapping/dtw.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "core/rng.h"
+
+namespace immimic::mapping {
+namespace {
+
+Sequence RandomSequence(core::Rng& rng, int frames, int dims) {
+  Sequence s(frames, dims);
+  for (int i = 0; i < frames; ++i)
+    for (int d = 0; d < dims; ++d) s(i, d) = rng.Uniform(-1.0, 1.0);
+  return s;
+}
+
+Eigen::MatrixXd CostMatrix(const Sequence& a, const Sequence& b, const FrameDistance& distance) {
+  Eigen::MatrixXd cost(a.rows(), b.rows());
+  for (int i = 0; i < a.rows(); ++i)
+    for (int j = 0; j < b.rows(); ++j) cost(i, j) = distance(a.row(i), b.row(j));
+  return cost;
+}
+
+bool InBand(int i, int j, int n, int m, std::optional<int> window) {
+  if (!window) return true;
+  const double slope = n > 1 ? static_cast<double>(m - 1) / (n - 1) : 0.0;
+  return std::abs(i * slope - j) <= *window + 1e-9;
+}
+
+// reference: every monotone unit-step path from (0,0), enumerated
+void Enumerate(const Eigen::MatrixXd& cost, std::optional<int> window, int i, int j, double sum,
+               double* best) {
+  const int n = static_cast<int>(cost.rows()), m = static_cast<int>(cost.cols());
+  if (i >= n || j >= m || !InBand(i, j, n, m, window)) return;
+  sum += cost(i, j);
+  if (i == n - 1 && j == m - 1) {
+    *best = std::min(*best, sum);
+    return;
+  }
+  Enumerate(cost, window, i + 1, j + 1, sum, best);
+  Enumerate(cost, window, i + 1, j, sum, best);
+  Enumerate(cost, window, i, j + 1, sum, best);
+}
+
+double BruteForce(const Eigen::MatrixXd& cost, std::optional<int> window = std::nullopt) {
+  double best = std::numeric_limits<double>::infinity();
+  Enumerate(cost, window, 0, 0, 0.0, &best);
+  return best;
+}
+
+void ExpectValidPath(const WarpingPath& path, int n, int m) {
+  ASSERT_FALSE(path.empty());
+  EXPECT_EQ(path.front(), std::make_pair(0, 0));
+  EXPECT_EQ(path.back(), std::make_pair(n - 1, m - 1));
+  for (size_t k = 1; k < path.size(); ++k) {
+    const int di = path[k].first - path[k - 1].first;
+    const int dj = path[k].second - path[k - 1].second;
+    EXPECT_TRUE((di == 1 && dj == 0) || (di == 0 && dj == 1) || (di == 1 && dj == 1))
+        << "step " << k << ": (" << di << ", " << dj << ")";
+  }
+}
+
+double PathCost(const WarpingPath& path, const Eigen::MatrixXd& cost) {
+  double sum = 0.0;
+  for (const auto& [i, j] : path) sum += cost(i, j);
+  return sum;
+}
+
+TEST(Dtw, MatchesBruteForceOnSmallRandomCases) {
+  core::Rng rng(7);
+  for (int trial = 0; trial < 60; ++trial) {
+    const int n = 1 + static_cast<int>(rng.NextU64() % 6);
+    const int m = 1 + static_cast<int>(rng.NextU64() % 6);
+    const int dims = 1 + static_cast<int>(rng.NextU64() % 3);
+    const VisualFrameDistance distance(dims);
+    const Sequence a = RandomSequence(rng, n, dims), b = RandomSequence(rng, m, dims);
+    const Eigen::MatrixXd cost = CostMatrix(a, b, distance);
+    const DtwResult result = Dtw(a, b, distance);
+    SCOPED_TRACE(testing::Message() << "trial " << trial << " n " << n << " m " << m);
+    EXPECT_NEAR(result.cost, BruteForce(cost), 1e-12);
+    ExpectValidPath(result.path, n, m);
+    EXPECT_NEAR(PathCost(result.path, cost), result.cost, 1e-12);
+    EXPECT_EQ(DtwCost(a, b, distance), result.cost);
+  }
+}
+
+TEST(Dtw, ActionDistanceMatchesBruteForce) {
+  core::Rng rng(8);
+  const ActionFrameDistance distance(2);
+  for (int trial = 0; trial < 20; ++trial) {
+    const int n = 1 + static_cast<int>(rng.NextU64() % 6);
+    const int m = 1 + static_cast<int>(rng.NextU64() % 6);
+    const Sequence a = RandomSequence(rng, n, 8), b = RandomSequence(rng, m, 8);
+    const Eigen::MatrixXd cost = CostMatrix(a, b, distance);
+    const DtwResult result = Dtw(a, b, distance);
+    EXPECT_NEAR(result.cost, BruteForce(cost), 1e-12);
+    EXPECT_NEAR(PathCost(result.path, cost), result.cost, 1e-12);
+  }
+}
+
+TEST(Dtw, LongerSequencesMatchTheTwoRowVariantAndPathCost) {
+  // more rows than one interleaved block, with and without a band
+  core::Rng rng(9);
+  const VisualFrameDistance distance(3);
+  const Sequence a = RandomSequence(rng, 23, 3), b = RandomSequence(rng, 57, 3);
+  const Eigen::MatrixXd cost = CostMatrix(a, b, distance);
+  for (std::optional<int> window : {std::optional<int>(), std::optional<int>(4)}) {
+    const DtwResult result = Dtw(a, b, distance, {window});
+    ExpectValidPath(result.path, 23, 57);
+    EXPECT_NEAR(PathCost(result.path, cost), result.cost, 1e-12);
+    EXPECT_EQ(DtwCost(a, b, distance, {window}), result.cost);
+    EXPECT_EQ(Dtw(cost, {window}).cost, result.cost);
+  }
+}
+
+TEST(Dtw, TimeWarpedCopyAlignsToItsSourceAtZeroCost) {
+  core::Rng rng(10);
+  const VisualFrameDistance distance(3);
+  for (int trial = 0; trial < 10; ++trial) {
+    const Sequence source = RandomSequence(rng, 12, 3);
+    // repeat each source frame 1-3 times, in order
+    std::vector<int> origin;
+    for (int f = 0; f < source.rows(); ++f) {
+      const int repeats = 1 + static_cast<int>(rng.NextU64() % 3);
+      for (int r = 0; r < repeats; ++r) origin.push_back(f);
+    }
+    Sequence warped(origin.size(), 3);
+    for (size_t k = 0; k < origin.size(); ++k) warped.row(k) = source.row(origin[k]);
+
+    const DtwResult result = Dtw(warped, source, distance);
+    EXPECT_EQ(result.cost, 0.0);
+    for (const auto& [i, j] : result.path) EXPECT_EQ(j, origin[i]);
+    EXPECT_EQ(AlignedRobotFrames(result.path, warped.rows()), origin);
+
+    // the other way round a source frame maps to the middle of its repeats
+    const DtwResult reverse = Dtw(source, warped, distance);
+    EXPECT_EQ(reverse.cost, 0.0);
+    const std::vector<int> aligned = AlignedRobotFrames(reverse.path, source.rows());
+    for (int f = 0; f < source.rows(); ++f) {
+      const auto first = std::find(origin.begin(), origin.end(), f) - origin.begin();
+      const auto count = std::count(origin.begin(), origin.end(), f);
+      EXPECT_EQ(aligned[f], first + (count - 1) / 2);
+    }
+  }
+}
+
+TEST(Dtw, TiesPreferDiagonalThenHumanStep) {
+  ExpectValidPath(Dtw(Eigen::MatrixXd::Zero(3, 3)).path, 3, 3);
+  EXPECT_EQ(Dtw(Eigen::MatrixXd::Zero(3, 3)).path, (WarpingPath{{0, 0}, {1, 1}, {2, 2}}));
+  // traced back from the end: diagonal first, so the extra robot step lands at the start
+  EXPECT_EQ(Dtw(Eigen::MatrixXd::Zero(2, 3)).path, (WarpingPath{{0, 0}, {0, 1}, {1, 2}}));
+  EXPECT_EQ(Dtw(Eigen::MatrixXd::Zero(3, 2)).path, (WarpingPath{{0, 0}, {1, 0}, {2, 1}}));
+}
+
+TEST(Dtw, SingleFrameSequences) {
+  const Eigen::MatrixXd row = (Eigen::MatrixXd(1, 3) << 1, 2, 3).finished();
+  const DtwResult result = Dtw(row);
+  EXPECT_EQ(result.cost, 6.0);
+  EXPECT_EQ(result.path, (WarpingPath{{0, 0}, {0, 1}, {0, 2}}));
+  EXPECT_EQ(Dtw(Eigen::MatrixXd(row.transpose())).cost, 6.0);
+  EXPECT_EQ(AlignedRobotFrames(result.path, 1), std::vector<int>{1});
+}
+
+TEST(Dtw, CallbackMatrixAndDistanceOverloadsAgree) {
+  core::Rng rng(11);
+  const VisualFrameDistance distance(2);
+  const Sequence a = RandomSequence(rng, 9, 2), b = RandomSequence(rng, 14, 2);
+  const Eigen::MatrixXd cost = CostMatrix(a, b, distance);
+  const DtwResult by_distance = Dtw(a, b, distance);
+  const DtwResult by_matrix = Dtw(cost);
+  const DtwResult by_callback = Dtw(9, 14, [&](int i, int j) { return cost(i, j); });
+  EXPECT_EQ(by_matrix.cost, by_distance.cost);
+  EXPECT_EQ(by_callback.cost, by_distance.cost);
+  EXPECT_EQ(by_matrix.path, by_distance.path);
+  EXPECT_EQ(by_callback.path, by_distance.path);
+  EXPECT_EQ(DtwCost(9, 14, [&](int i, int j) { return cost(i, j); }), by_distance.cost);
+}
+
+TEST(Dtw, WideBandEqualsUnbandedAndNarrowBandCostsMore) {
+  core::Rng rng(12);
+  const VisualFrameDistance distance(2);
+  for (int trial = 0; trial < 20; ++trial) {
+    const int n = 2 + static_cast<int>(rng.NextU64() % 5);
+    const int m = 2 + static_cast<int>(rng.NextU64() % 5);
+    const Sequence a = RandomSequence(rng, n, 2), b = RandomSequence(rng, m, 2);
+    const Eigen::MatrixXd cost = CostMatrix(a, b, distance);
+    const DtwResult free = Dtw(a, b, distance);
+    const DtwResult wide = Dtw(a, b, distance, {std::max(n, m)});
+    EXPECT_EQ(wide.cost, free.cost);
+    EXPECT_EQ(wide.path, free.path);
+    // a narrow band either has no path (as the enumeration agrees) or costs at least as much
+    const double reference = BruteForce(cost, 1);
+    if (std::isinf(reference)) {
+      EXPECT_THROW(Dtw(a, b, distance, {1}), core::InputError);
+      continue;
+    }
+    const DtwResult narrow = Dtw(a, b, distance, {1});
+    EXPECT_GE(narrow.cost, free.cost);
+    EXPECT_NEAR(narrow.cost, reference, 1e-12);
+    ExpectValidPath(narrow.path, n, m);
+    for (const auto& [i, j] : narrow.path) EXPECT_TRUE(InBand(i, j, n, m, 1));
+  }
+}
+
+TEST(Dtw, InfeasibleBandThrows) {
+  // slope 2 with window 0 leaves row 1 only column 2, which (0, 0) cannot reach
+  const Eigen::MatrixXd cost = Eigen::MatrixXd::Ones(3, 5);
+  EXPECT_THROW(Dtw(cost, {0}), core::InputError);
+  EXPECT_THROW(DtwCost(3, 5, [](int, int) { return 1.0; }, {0}), core::InputError);
+  EXPECT_THROW(Dtw(cost, {-1}), core::InputError);
+  // one human frame: the band must reach the last robot frame
+  EXPECT_THROW(Dtw(Eigen::MatrixXd::Ones(1, 5), {3}), core::InputError);
+  EXPECT_EQ(Dtw(Eigen::MatrixXd::Ones(1, 5), {4}).cost, 5.0);
+  // 3 x 4 with window 0: rows get [0,0], none, ... -> the message names the window
+  try {
+    Dtw(Eigen::MatrixXd::Ones(3, 4), {0});
+    FAIL() << "no throw";
+  } catch (const core::InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("window 0"), std::string::npos) << error.what();
+  }
+}
+
+TEST(Dtw, BadInputThrows) {
+  const VisualFrameDistance distance(2);
+  const Sequence two_dims = Sequence::Zero(4, 2);
+  EXPECT_THROW(Dtw(Sequence(0, 2), two_dims, distance), core::InputError);
+  EXPECT_THROW(Dtw(two_dims, Sequence(0, 2), distance), core::InputError);
+  EXPECT_THROW(Dtw(two_dims, Sequence::Zero(4, 3), distance), core::InputError);
+  EXPECT_THROW(DtwCost(two_dims, Sequence::Zero(4, 3), distance), core::InputError);
+  Sequence with_nan = two_dims;
+  with_nan(1, 1) = std::nan("");
+  EXPECT_THROW(Dtw(two_dims, with_nan, distance), core::InputError);
+  EXPECT_THROW(Dtw(Eigen::MatrixXd(0, 3)), core::InputError);
+  EXPECT_THROW(Dtw(2, 2, [](int, int) { return std::nan(""); }), core::InputError);
+}
+
+TEST(Dtw, MeanStepCostIsCostPerPathStep) {
+  // one human frame against two robot frames: path (0,0),(0,1)
+  const ActionFrameDistance distance(1);
+  Sequence human(1, 7), robot(2, 7);
+  human << 0, 0, 0, 0, 0, 0, 0;
+  robot << 0.1, 0, 0, 0, 0, 0, 1,  //
+      0, 0.3, 0, 0, 0, 0, 0;
+  const DtwResult result = Dtw(human, robot, distance);
+  EXPECT_NEAR(result.cost, 0.1 + 1.0 + 0.3, 1e-12);
+  EXPECT_NEAR(MeanStepCost(result), (0.1 + 1.0 + 0.3) / 2, 1e-12);
+}
+
+}  // namespace
+}  // namespace immimic::mapping
