@@ -1,17 +1,115 @@
-// Scripted expert for pick_place: see envs/experts/expert.h.
+// Scripted expert for pick_place (see envs/experts/expert.h): grasp the cube from above as the
+// lift expert does (TCP at the cube centre, approach axis down, yaw folded onto the cube's
+// faces, the embodiment's `closed` hand), carry it over the pad, lower it until it almost
+// rests there, open the hand and retreat upward.
+//
+// Closed loop (Replan):
+//  - before the transport: if the cube is not in the hand (it slipped or was never grasped),
+//    go back and grasp it again from its current pose (at most twice);
+//  - before the transport and before lowering: place by the cube, not by the TCP: the cube's
+//    measured offset from the TCP is subtracted, so a cube that sits off-centre in the hand
+//    still lands where it should.
+// Per-demo variety (from the context's rng): approach and carry heights, the place point on
+// the pad, a small approach offset, and segment durations.
+
+#include <algorithm>
+#include <cmath>
 
 #include "envs/experts/planners.h"
-
-#include "core/error.h"
+#include "envs/tasks/task_common.h"
 
 namespace immimic::envs {
 namespace {
 
+constexpr double kCubeHalf = 0.02;
+constexpr double kPadTop = kTableTop + 0.005;
+
+Eigen::Vector3d Cube(const Observation& obs) { return obs.object_state.head<3>(); }
+Eigen::Vector3d Pad(const Observation& obs) { return obs.object_state.segment<3>(7); }
+Eigen::Vector3d Tcp(const Observation& obs) { return obs.proprio.head<3>(); }
+
 class PickPlacePlanner : public TaskPlanner {
  public:
   std::vector<Waypoint> Plan(const ExpertContext& c) override {
-    throw core::InputError("the pick_place expert is not written yet");
+    open_ = c.env.embodiment().OpenHand();
+    closed_ = c.env.embodiment().ClosedHand();
+    regrasps_ = 0;
+    // per-demo variety
+    approach_height_ = c.rng.Uniform(0.08, 0.12);
+    carry_height_ = c.rng.Uniform(0.09, 0.13);  // cube bottom above the pad top while carried
+    place_offset_ = Eigen::Vector3d(c.rng.Uniform(-0.015, 0.015), c.rng.Uniform(-0.015, 0.015), 0);
+    release_clearance_ = c.rng.Uniform(0.002, 0.005);  // cube bottom above the pad at release
+    retreat_height_ = c.rng.Uniform(0.08, 0.12);
+    approach_offset_ = Eigen::Vector3d(c.rng.Uniform(-0.01, 0.01), c.rng.Uniform(-0.01, 0.01), 0);
+    time_scale_ = c.rng.Uniform(0.92, 1.08);
+
+    std::vector<Waypoint> plan = Grasp(c, approach_height_, 1.0);
+    const Eigen::Vector3d place = PlaceCube(c.obs);
+    const Eigen::Matrix3d carry_rotation = plan.back().rotation;
+    plan.push_back({place + Eigen::Vector3d(0, 0, carry_height_ + kCubeHalf), carry_rotation,
+                    closed_, 0.85 * time_scale_, false, "transport"});
+    plan.push_back({place + Eigen::Vector3d(0, 0, release_clearance_), carry_rotation, closed_,
+                    0.6 * time_scale_, true, "lower"});
+    plan.push_back({place + Eigen::Vector3d(0, 0, release_clearance_), carry_rotation, open_,
+                    0.4 * time_scale_, true, "release"});
+    plan.push_back({place + Eigen::Vector3d(0, 0, retreat_height_), carry_rotation, open_,
+                    0.55 * time_scale_, false, "retreat"});
+    return plan;
   }
+
+  void Replan(const ExpertContext& c, size_t index, std::vector<Waypoint>* plan) override {
+    Waypoint& w = (*plan)[index];
+    const Eigen::Vector3d cube = Cube(c.obs), tcp = Tcp(c.obs);
+    if (w.label == "transport") {
+      const bool held = cube.z() > kTableTop + kCubeHalf + 0.03 && (cube - tcp).norm() < 0.04;
+      if (!held && regrasps_ < 2) {
+        ++regrasps_;
+        // grasp again from where the cube is now, quicker (time is short by now)
+        std::vector<Waypoint> again = Grasp(c, 0.07, 0.75);
+        again.front().label = "regrasp_approach";
+        plan->insert(plan->begin() + static_cast<long>(index), again.begin(), again.end());
+        return;
+      }
+      // carry the cube (not the TCP) to above the place point
+      w.position =
+          PlaceCube(c.obs) + Eigen::Vector3d(0, 0, carry_height_ + kCubeHalf) + (tcp - cube);
+    } else if (w.label == "lower") {
+      const Eigen::Vector3d offset = tcp - cube;  // TCP relative to the held cube
+      w.position = PlaceCube(c.obs) + Eigen::Vector3d(0, 0, release_clearance_) + offset;
+      Waypoint& release = (*plan)[index + 1];
+      release.position = w.position;
+      Waypoint& retreat = (*plan)[index + 2];
+      retreat.position = w.position + Eigen::Vector3d(0, 0, retreat_height_);
+    }
+  }
+
+ private:
+  // Where the cube centre should be when it rests on the pad.
+  Eigen::Vector3d PlaceCube(const Observation& obs) const {
+    const Eigen::Vector3d pad = Pad(obs);
+    return Eigen::Vector3d(pad.x(), pad.y(), kPadTop + kCubeHalf) + place_offset_;
+  }
+
+  // Approach above the cube, descend to its centre, close, lift.
+  std::vector<Waypoint> Grasp(const ExpertContext& c, double height, double scale) const {
+    const Eigen::Vector3d cube = Cube(c.obs);
+    const Eigen::Matrix3d down =
+        TopDownRotation(c.env, FoldedYaw(c.obs.object_state.data() + 3, M_PI / 2));
+    const Eigen::Vector3d up(0, 0, 1);
+    const double t = time_scale_ * scale;
+    return {
+        {cube + height * up + approach_offset_, down, open_, 0.9 * t, false, "approach"},
+        {cube, down, open_, 0.6 * t, true, "descend"},
+        {cube, down, closed_, 0.5 * t, true, "grasp"},
+        {cube + (carry_height_ + 0.005) * up, down, closed_, 0.6 * t, false, "lift"},
+    };
+  }
+
+  Eigen::VectorXd open_, closed_;
+  Eigen::Vector3d place_offset_, approach_offset_;
+  double approach_height_ = 0.1, carry_height_ = 0.1, release_clearance_ = 0.003;
+  double retreat_height_ = 0.1, time_scale_ = 1.0;
+  int regrasps_ = 0;
 };
 
 }  // namespace

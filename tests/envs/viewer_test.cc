@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -11,9 +13,13 @@
 
 namespace {
 
+// Parallel test processes each start their display search at their own number: two
+// `xvfb-run -a` started together can otherwise pick the same display.
+std::string XvfbRun() { return "xvfb-run -a -n " + std::to_string(100 + getpid() % 800) + " "; }
+
 nlohmann::json RunViewer(const std::string& arguments, const std::string& out) {
-  const std::string command = std::string("xvfb-run -a -s '-screen 0 1024x768x24' ") + IMMIMIC_CLI +
-                              " view " + arguments + " > " + out;
+  const std::string command =
+      XvfbRun() + "-s '-screen 0 1024x768x24' " + IMMIMIC_CLI + " view " + arguments + " > " + out;
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
   return nlohmann::json::parse(immimic::core::ReadFile(out));
 }
@@ -39,7 +45,7 @@ TEST(Viewer, ScriptedKeysMoveTheTargetCloseTheHandAndSwitchCamera) {
 
 TEST(Viewer, UnknownKeyIsAClearError) {
   const std::string dir = ::testing::TempDir();
-  const std::string command = std::string("xvfb-run -a ") + IMMIMIC_CLI +
+  const std::string command = XvfbRun() + IMMIMIC_CLI +
                               " view --embodiment human --frames 2 --keys Hyperspace 2> " + dir +
                               "/err.txt";
   EXPECT_NE(std::system(command.c_str()), 0);

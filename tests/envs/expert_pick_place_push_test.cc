@@ -1,0 +1,110 @@
+// Scripted experts for pick_place and push: for every embodiment, the style its demos are
+// recorded in succeeds (robots: teleoperation; the human hand: human video), and the same seed
+// repeats exactly while another seed differs.
+//
+// Measuring success rates over seeds 0..N-1 (not run by default): set IMMIMIC_EVAL_TASK
+// (pick_place | push), IMMIMIC_EVAL_EMBODIMENT, IMMIMIC_EVAL_STYLE (teleop | human) and
+// IMMIMIC_EVAL_SEEDS (50), then run envs_tests with --gtest_also_run_disabled_tests
+// --gtest_filter='*DISABLED_SuccessRate*'.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <tuple>
+
+#include "envs/experts/expert.h"
+
+namespace immimic::envs {
+namespace {
+
+EnvConfig Config(const std::string& task, const std::string& embodiment) {
+  EnvConfig config;
+  config.task = task;
+  config.embodiment = embodiment;
+  config.images = false;
+  return config;
+}
+
+MotionStyle RequiredStyle(const std::string& embodiment) {
+  return embodiment == "human" ? MotionStyle::kHumanVideo : MotionStyle::kTeleoperation;
+}
+
+// Episode length, truncation and where the objects and the TCP ended up.
+std::string Describe(const ExpertEpisode& e, Env& env) {
+  const Observation& obs = env.RefreshObservation();
+  std::ostringstream out;
+  out.precision(3);
+  out << "steps " << e.steps;
+  if (e.truncated) out << " truncated: " << e.truncation_reason;
+  out << " tcp " << obs.proprio.head<3>().transpose() << " objects";
+  for (int k = 0; k + 7 <= obs.object_state.size(); k += 7) {
+    out << " [" << obs.object_state.segment<3>(k).transpose() << "]";
+  }
+  return out.str();
+}
+
+using TaskAndEmbodiment = std::tuple<std::string, std::string>;
+class PickPlacePushExpert : public ::testing::TestWithParam<TaskAndEmbodiment> {};
+
+TEST_P(PickPlacePushExpert, RequiredStyleSucceeds) {
+  const auto& [task, embodiment] = GetParam();
+  Env env(Config(task, embodiment));
+  for (uint64_t seed : {1, 2}) {
+    const ExpertEpisode e = RunExpert(env, seed, RequiredStyle(embodiment), false);
+    EXPECT_TRUE(e.success) << "seed " << seed << ", " << Describe(e, env);
+    EXPECT_FALSE(e.truncated) << e.truncation_reason;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Registry, PickPlacePushExpert,
+                         ::testing::Combine(::testing::Values("pick_place", "push"),
+                                            ::testing::ValuesIn(EmbodimentNames())),
+                         [](const auto& info) {
+                           return std::get<0>(info.param) + "_" + std::get<1>(info.param);
+                         });
+
+TEST(PickPlacePushExpert, SameSeedSameActionsOtherSeedDiffers) {
+  for (const char* task : {"pick_place", "push"}) {
+    Env env(Config(task, "fin_ray"));
+    const ExpertEpisode a = RunExpert(env, 7, MotionStyle::kHumanVideo, true);
+    const ExpertEpisode b = RunExpert(env, 7, MotionStyle::kHumanVideo, true);
+    ASSERT_EQ(a.actions.size(), b.actions.size()) << task;
+    for (size_t i = 0; i < a.actions.size(); ++i) ASSERT_EQ(a.actions[i], b.actions[i]) << task;
+    const ExpertEpisode c = RunExpert(env, 8, MotionStyle::kHumanVideo, true);
+    EXPECT_FALSE(a.actions.size() == c.actions.size() && a.actions == c.actions) << task;
+  }
+}
+
+const char* Getenv(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v ? v : fallback;
+}
+
+// Success rate over seeds 0..N-1 for one task x embodiment x style (see the file comment).
+TEST(PickPlacePushExpert, DISABLED_SuccessRate) {
+  const std::string task = Getenv("IMMIMIC_EVAL_TASK", "pick_place");
+  const std::string embodiment = Getenv("IMMIMIC_EVAL_EMBODIMENT", "robotiq");
+  const std::string style_name = Getenv("IMMIMIC_EVAL_STYLE", "teleop");
+  const int seeds = std::atoi(Getenv("IMMIMIC_EVAL_SEEDS", "50"));
+  const MotionStyle style =
+      style_name == "human" ? MotionStyle::kHumanVideo : MotionStyle::kTeleoperation;
+  Env env(Config(task, embodiment));
+  int successes = 0, truncated = 0;
+  double seconds = 0.0;
+  std::ostringstream failures;
+  for (int seed = 0; seed < seeds; ++seed) {
+    const ExpertEpisode e = RunExpert(env, seed, style, false);
+    successes += e.success;
+    truncated += e.truncated;
+    seconds += e.steps / env.config().control_hz;
+    if (!e.success) failures << "\n  seed " << seed << ": " << Describe(e, env);
+  }
+  std::cout << "RATE " << task << " " << embodiment << " " << style_name << " " << successes << "/"
+            << seeds << " truncated " << truncated << " mean_s " << seconds / seeds
+            << " failed:" << failures.str() << std::endl;
+}
+
+}  // namespace
+}  // namespace immimic::envs
