@@ -8,22 +8,17 @@
 
 #include "core/error.h"
 #include "envs/experts/expert.h"
+#include "tests/envs/scripted_motion.h"
 
 namespace immimic::envs {
 namespace {
 
-EnvConfig Config(const std::string& task, const std::string& embodiment) {
-  EnvConfig config;
-  config.task = task;
-  config.embodiment = embodiment;
-  config.images = false;
-  return config;
-}
+using testing::PhysicsOnlyConfig;
 
 class HammerExpert : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(HammerExpert, TeleoperationDrivesTheNail) {
-  Env env(Config("hammer", GetParam()));
+  Env env(PhysicsOnlyConfig("hammer", GetParam()));
   for (uint64_t seed : {0, 1}) {
     const ExpertEpisode e = RunExpert(env, seed, MotionStyle::kTeleoperation, false);
     EXPECT_TRUE(e.success) << "seed " << seed << " " << e.truncation_reason;
@@ -35,7 +30,7 @@ INSTANTIATE_TEST_SUITE_P(Working, HammerExpert, ::testing::Values("robotiq", "fi
                          [](const auto& info) { return info.param; });
 
 TEST(HammerExpertDeterminism, SameSeedSameActions) {
-  Env env(Config("hammer", "robotiq"));
+  Env env(PhysicsOnlyConfig("hammer", "robotiq"));
   const ExpertEpisode a = RunExpert(env, 3, MotionStyle::kHumanVideo, true);
   const ExpertEpisode b = RunExpert(env, 3, MotionStyle::kHumanVideo, true);
   EXPECT_TRUE(a.success);
@@ -46,7 +41,7 @@ TEST(HammerExpertDeterminism, SameSeedSameActions) {
 }
 
 TEST(FlipExpert, MissingExpertIsAClearErrorThatSaysWhy) {
-  Env env(Config("flip", "robotiq"));
+  Env env(PhysicsOnlyConfig("flip", "robotiq"));
   try {
     RunExpert(env, 0, MotionStyle::kHumanVideo, false);
     FAIL();

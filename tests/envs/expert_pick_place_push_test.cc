@@ -15,17 +15,12 @@
 #include <tuple>
 
 #include "envs/experts/expert.h"
+#include "tests/envs/scripted_motion.h"
 
 namespace immimic::envs {
 namespace {
 
-EnvConfig Config(const std::string& task, const std::string& embodiment) {
-  EnvConfig config;
-  config.task = task;
-  config.embodiment = embodiment;
-  config.images = false;
-  return config;
-}
+using testing::PhysicsOnlyConfig;
 
 MotionStyle RequiredStyle(const std::string& embodiment) {
   return embodiment == "human" ? MotionStyle::kHumanVideo : MotionStyle::kTeleoperation;
@@ -50,7 +45,7 @@ class PickPlacePushExpert : public ::testing::TestWithParam<TaskAndEmbodiment> {
 
 TEST_P(PickPlacePushExpert, RequiredStyleSucceeds) {
   const auto& [task, embodiment] = GetParam();
-  Env env(Config(task, embodiment));
+  Env env(PhysicsOnlyConfig(task, embodiment));
   for (uint64_t seed : {1, 2}) {
     const ExpertEpisode e = RunExpert(env, seed, RequiredStyle(embodiment), false);
     EXPECT_TRUE(e.success) << "seed " << seed << ", " << Describe(e, env);
@@ -67,7 +62,7 @@ INSTANTIATE_TEST_SUITE_P(Registry, PickPlacePushExpert,
 
 TEST(PickPlacePushExpert, SameSeedSameActionsOtherSeedDiffers) {
   for (const char* task : {"pick_place", "push"}) {
-    Env env(Config(task, "fin_ray"));
+    Env env(PhysicsOnlyConfig(task, "fin_ray"));
     const ExpertEpisode a = RunExpert(env, 7, MotionStyle::kHumanVideo, true);
     const ExpertEpisode b = RunExpert(env, 7, MotionStyle::kHumanVideo, true);
     ASSERT_EQ(a.actions.size(), b.actions.size()) << task;
@@ -90,7 +85,7 @@ TEST(PickPlacePushExpert, DISABLED_SuccessRate) {
   const int seeds = std::atoi(Getenv("IMMIMIC_EVAL_SEEDS", "50"));
   const MotionStyle style =
       style_name == "human" ? MotionStyle::kHumanVideo : MotionStyle::kTeleoperation;
-  Env env(Config(task, embodiment));
+  Env env(PhysicsOnlyConfig(task, embodiment));
   int successes = 0, truncated = 0;
   double seconds = 0.0;
   std::ostringstream failures;

@@ -9,6 +9,15 @@
 
 namespace immimic::envs::testing {
 
+// An env config for physics-only tests: the task and embodiment, no images.
+inline EnvConfig PhysicsOnlyConfig(const std::string& task, const std::string& embodiment) {
+  EnvConfig config;
+  config.task = task;
+  config.embodiment = embodiment;
+  config.images = false;
+  return config;
+}
+
 inline Eigen::Vector3d TcpPosition(const Observation& obs) { return obs.proprio.head<3>(); }
 inline Eigen::Matrix3d TcpRotation(const Observation& obs) {
   return core::QuatFromWxyz(obs.proprio.data() + 3).toRotationMatrix();
