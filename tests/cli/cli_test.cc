@@ -1,6 +1,7 @@
 // The immimic executable end to end: output formats and one clear line on bad input.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -15,13 +16,16 @@ struct CliRun {
   std::string out, err;
 };
 
+// ctest runs tests as parallel processes sharing the temp folder: every call gets its own files
 CliRun Immimic(const std::string& arguments) {
-  const std::string dir = ::testing::TempDir();
+  static int calls = 0;
+  const std::string stem =
+      ::testing::TempDir() + "/cli_" + std::to_string(getpid()) + "_" + std::to_string(calls++);
   const std::string command =
-      std::string(IMMIMIC_CLI) + " " + arguments + " > " + dir + "/out.txt 2> " + dir + "/err.txt";
+      std::string(IMMIMIC_CLI) + " " + arguments + " > " + stem + ".out 2> " + stem + ".err";
   const int status = std::system(command.c_str());
-  return {WEXITSTATUS(status), immimic::core::ReadFile(dir + "/out.txt"),
-          immimic::core::ReadFile(dir + "/err.txt")};
+  return {WEXITSTATUS(status), immimic::core::ReadFile(stem + ".out"),
+          immimic::core::ReadFile(stem + ".err")};
 }
 
 TEST(Cli, ListPrintsEveryEmbodimentAsJson) {

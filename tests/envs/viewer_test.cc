@@ -30,7 +30,7 @@ TEST(Viewer, ScriptedKeysMoveTheTargetCloseTheHandAndSwitchCamera) {
       "--embodiment robotiq --width 320 --height 240 --frames 20 --keys G Tab Up Up PageUp "
       "--screenshot " +
           dir + "/viewer.png",
-      dir + "/viewer.json");
+      dir + "/viewer_" + std::to_string(getpid()) + ".json");
   EXPECT_EQ(summary["frames"], 20);
   EXPECT_EQ(summary["camera"], "agentview");
   const auto& action = summary["action"];
@@ -47,9 +47,10 @@ TEST(Viewer, UnknownKeyIsAClearError) {
   const std::string dir = ::testing::TempDir();
   const std::string command = XvfbRun() + IMMIMIC_CLI +
                               " view --embodiment human --frames 2 --keys Hyperspace 2> " + dir +
-                              "/err.txt";
+                              "/viewer_err_" + std::to_string(getpid()) + ".txt";
   EXPECT_NE(std::system(command.c_str()), 0);
-  EXPECT_NE(immimic::core::ReadFile(dir + "/err.txt").find("unknown key 'Hyperspace'"),
+  EXPECT_NE(immimic::core::ReadFile(dir + "/viewer_err_" + std::to_string(getpid()) + ".txt")
+                .find("unknown key 'Hyperspace'"),
             std::string::npos);
 }
 
