@@ -265,20 +265,24 @@ ObjectKind KindOf(hid_t parent, const std::string& name, const std::string& wher
   }
 }
 
-Handle OpenGroup(hid_t parent, const std::string& name, const std::string& where) {
+// Throws InputError "<where>/<name>: <missing>" or ": <wrong kind>" unless the child exists
+// and is of the expected kind.
+static void RequireChild(hid_t parent, const std::string& name, const std::string& where,
+                         ObjectKind kind, const char* missing, const char* wrong_kind) {
   const htri_t exists = H5Lexists(parent, name.c_str(), H5P_DEFAULT);
-  IMMIMIC_THROW_UNLESS(exists > 0, InputError, Join(where, name), ": missing group");
-  IMMIMIC_THROW_UNLESS(KindOf(parent, name, where) == ObjectKind::kGroup, InputError,
-                       Join(where, name), ": not a group");
+  IMMIMIC_THROW_UNLESS(exists > 0, InputError, Join(where, name), missing);
+  IMMIMIC_THROW_UNLESS(KindOf(parent, name, where) == kind, InputError, Join(where, name),
+                       wrong_kind);
+}
+
+Handle OpenGroup(hid_t parent, const std::string& name, const std::string& where) {
+  RequireChild(parent, name, where, ObjectKind::kGroup, ": missing group", ": not a group");
   return Own<InputError>(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, Join(where, name),
                          "cannot open group");
 }
 
 Handle OpenDataset(hid_t parent, const std::string& name, const std::string& where) {
-  const htri_t exists = H5Lexists(parent, name.c_str(), H5P_DEFAULT);
-  IMMIMIC_THROW_UNLESS(exists > 0, InputError, Join(where, name), ": missing");
-  IMMIMIC_THROW_UNLESS(KindOf(parent, name, where) == ObjectKind::kDataset, InputError,
-                       Join(where, name), ": not a dataset");
+  RequireChild(parent, name, where, ObjectKind::kDataset, ": missing", ": not a dataset");
   return Own<InputError>(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, Join(where, name),
                          "cannot open dataset");
 }
