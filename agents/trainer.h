@@ -1,0 +1,71 @@
+#pragma once
+// Trains a Diffusion Policy with a method (agents/method.h) on robot demos and, for the methods
+// that use them, retargeted human videos and a DTW alignment (PAPER.md steps 5 and 6).
+//
+// The run folder: config.yaml (everything resolved: training settings, policy sizes, method,
+// data files, seed, software version), policy/ (weights, normaliser, policy config: what eval and
+// export load), loss.csv (one row per epoch), run.json (summary). Work happens in
+// "<out>.partial/" and is renamed to <out> when training ends, so <out> is always a complete run;
+// an interrupted run leaves the .partial folder with a checkpoint at the last finished epoch,
+// from which `resume` continues (the same result as an uninterrupted run: every epoch reseeds
+// its random streams from the run seed and the epoch number).
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/strict_yaml.h"
+
+namespace immimic::agents {
+
+// Optimisation settings (configs/train/default.yaml).
+struct TrainConfig {
+  std::string policy = "default";  // configs/policy/<name>.yaml, or a path ending in .yaml
+  int epochs = 30;                 // passes over the robot samples
+  int batch_size = 64;
+  double learning_rate = 1e-4;
+  double weight_decay = 1e-6;
+  int warmup_steps = 100;    // linear learning-rate warm-up, then cosine decay to 0
+  int threads = 2;           // LibTorch intra-op threads
+  int checkpoint_every = 1;  // epochs between resumable checkpoints
+};
+// Reads every key of a training config over the defaults; unknown keys are errors.
+TrainConfig LoadTrainConfig(const std::string& path);
+
+struct TrainOptions {
+  std::string method;
+  std::string method_config;  // "" = configs/methods/<method>.yaml
+  std::string config_path;    // "" = configs/train/default.yaml
+  std::string task, embodiment;
+  std::string robot_path, human_path, map_path;
+  std::string out_dir;
+  uint64_t seed = 0;
+  int epochs = 0;       // > 0 overrides the config
+  int robot_demos = 0;  // > 0: use only the first N robot demos (demo-count curves)
+  bool resume = false;
+};
+
+struct TrainProgress {
+  int epoch = 0, epochs = 0;  // epochs finished so far, of all
+  double loss = 0.0;          // mean loss of the last epoch
+  double seconds = 0.0, eta_seconds = 0.0;
+};
+
+struct TrainSummary {
+  std::string run_dir;
+  std::string method;
+  int epochs = 0;
+  long steps = 0;
+  long samples = 0;
+  double final_loss = 0.0;
+  double seconds = 0.0;             // this invocation (a resumed run counts its own part)
+  double samples_per_second = 0.0;  // training samples through the network per second
+  int parameters = 0;
+};
+
+// Throws core::InputError for unusable data (missing files, human data without actions, task or
+// action-size mismatches, a method that needs human data or an alignment without them, an
+// existing run folder without `resume`) and core::ConfigError for bad configs.
+TrainSummary Train(const TrainOptions& options,
+                   const std::function<void(const TrainProgress&)>& progress = {});
+
+}  // namespace immimic::agents

@@ -1,0 +1,150 @@
+#include "agents/training_data.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "datasets/dataset_reader.h"
+
+namespace immimic::agents {
+namespace {
+
+constexpr char kAgentview[] = "agentview_image";
+constexpr char kWrist[] = "wrist_image";
+
+// Weights of the input pixels [first, first + count) that cover output pixel `o` of an
+// in -> out resampling, as fractions of the output pixel's footprint.
+struct Footprint {
+  int first = 0;
+  std::vector<double> weights;
+};
+
+std::vector<Footprint> Footprints(int in, int out) {
+  std::vector<Footprint> result(out);
+  const double scale = static_cast<double>(in) / out;
+  for (int o = 0; o < out; ++o) {
+    const double begin = o * scale, end = (o + 1) * scale;
+    Footprint& f = result[o];
+    f.first = static_cast<int>(std::floor(begin));
+    for (int i = f.first; i < in && i < end; ++i) {
+      const double covered = std::min<double>(end, i + 1) - std::max<double>(begin, i);
+      if (covered > 1e-12) f.weights.push_back(covered / scale);
+    }
+  }
+  return result;
+}
+
+const datasets::Array& RequireImage(const datasets::Episode& episode, const std::string& name,
+                                    const std::string& where) {
+  auto it = episode.obs.find(name);
+  IMMIMIC_THROW_UNLESS(it != episode.obs.end(), core::InputError, where, ": no obs/", name);
+  const auto& shape = it->second.shape();
+  IMMIMIC_THROW_UNLESS(
+      it->second.type() == datasets::ElementType::kUint8 && shape.size() == 4 && shape[3] == 3,
+      core::InputError, where, ": obs/", name, " is not a T x H x W x 3 image");
+  return it->second;
+}
+
+void AppendImages(const datasets::Array& images, int size, std::vector<uint8_t>* out) {
+  const auto& shape = images.shape();
+  const int height = static_cast<int>(shape[1]), width = static_cast<int>(shape[2]);
+  const size_t in_frame = static_cast<size_t>(height) * width * 3;
+  const size_t out_frame = 3 * static_cast<size_t>(size) * size;
+  const size_t offset = out->size();
+  out->resize(offset + images.rows() * out_frame);
+  for (size_t t = 0; t < images.rows(); ++t) {
+    ResampleToChannelFirst(images.bytes().data() + t * in_frame, height, width, size,
+                           out->data() + offset + t * out_frame);
+  }
+}
+
+// Appends a T x D float64 array as float32 and returns D.
+int AppendVectors(const datasets::Array& array, const std::string& what, const std::string& where,
+                  std::vector<float>* out) {
+  IMMIMIC_THROW_UNLESS(array.type() == datasets::ElementType::kFloat64 &&
+                           array.shape().size() == 2 && array.shape()[1] > 0,
+                       core::InputError, where, ": ", what, " is not a T x D float64 array");
+  for (double v : array.doubles()) {
+    IMMIMIC_THROW_UNLESS(std::isfinite(v), core::InputError, where, ": ", what,
+                         " has a non-finite value");
+    out->push_back(static_cast<float>(v));
+  }
+  return static_cast<int>(array.shape()[1]);
+}
+
+}  // namespace
+
+int DomainFrames::ObservationFrame(int demo, int t, int k, int horizon) const {
+  return demo_start[demo] + std::max(0, t - (horizon - 1) + k);
+}
+
+int DomainFrames::ChunkFrame(int demo, int t, int j) const {
+  return demo_start[demo] + std::min(t + j, demo_length(demo) - 1);
+}
+
+void ResampleToChannelFirst(const uint8_t* image, int height, int width, int size, uint8_t* out) {
+  const std::vector<Footprint> rows = Footprints(height, size), cols = Footprints(width, size);
+  const size_t plane = static_cast<size_t>(size) * size;
+  for (int r = 0; r < size; ++r) {
+    for (int c = 0; c < size; ++c) {
+      double sum[3] = {0, 0, 0};
+      for (size_t i = 0; i < rows[r].weights.size(); ++i) {
+        const uint8_t* row = image + static_cast<size_t>(rows[r].first + i) * width * 3;
+        for (size_t j = 0; j < cols[c].weights.size(); ++j) {
+          const double w = rows[r].weights[i] * cols[c].weights[j];
+          const uint8_t* px = row + static_cast<size_t>(cols[c].first + j) * 3;
+          for (int ch = 0; ch < 3; ++ch) sum[ch] += w * px[ch];
+        }
+      }
+      for (int ch = 0; ch < 3; ++ch) {
+        out[ch * plane + static_cast<size_t>(r) * size + c] =
+            static_cast<uint8_t>(std::clamp(std::lround(sum[ch]), 0L, 255L));
+      }
+    }
+  }
+}
+
+DomainFrames LoadDomainFrames(const std::string& path, const DomainLoadOptions& options) {
+  IMMIMIC_THROW_UNLESS(options.image_size > 0, core::InputError,
+                       "image size must be positive, got ", options.image_size);
+  datasets::DatasetReader reader(path);
+  DomainFrames domain;
+  domain.source = path;
+  domain.human = reader.is_human();
+  domain.image_size = options.image_size;
+  const nlohmann::json env_args = nlohmann::json::parse(reader.env_args());
+  domain.task = env_args.value("task", "");
+  if (env_args.contains("embodiment") && env_args["embodiment"].is_string()) {
+    domain.embodiment = env_args["embodiment"].get<std::string>();
+  }
+  size_t demos = reader.num_demos();
+  if (options.max_demos > 0) demos = std::min<size_t>(demos, options.max_demos);
+  IMMIMIC_THROW_UNLESS(demos > 0, core::InputError, path, ": no demos");
+  domain.demo_start.push_back(0);
+  for (size_t k = 0; k < demos; ++k) {
+    const datasets::Episode episode = reader.Read(k);
+    const std::string where = path + ": data/" + reader.demo_names()[k];
+    IMMIMIC_THROW_UNLESS(episode.actions.has_value(), core::InputError, where,
+                         ": no actions (retarget human videos first: immimic retarget)");
+    IMMIMIC_THROW_UNLESS(episode.num_samples > 0, core::InputError, where, ": empty demo");
+    AppendImages(RequireImage(episode, kAgentview, where), options.image_size, &domain.agentview);
+    if (!domain.human && options.require_wrist) {
+      AppendImages(RequireImage(episode, kWrist, where), options.image_size, &domain.wrist);
+    }
+    auto eef = episode.obs.find(datasets::kEefPose);
+    IMMIMIC_THROW_UNLESS(eef != episode.obs.end(), core::InputError, where, ": no obs/eef_pose");
+    const int proprio_dim = AppendVectors(eef->second, "obs/eef_pose", where, &domain.proprio);
+    const int action_dim = AppendVectors(*episode.actions, "actions", where, &domain.actions);
+    IMMIMIC_THROW_UNLESS(
+        k == 0 || (proprio_dim == domain.proprio_dim && action_dim == domain.action_dim),
+        core::InputError, where, ": vector sizes differ from demo_0");
+    domain.proprio_dim = proprio_dim;
+    domain.action_dim = action_dim;
+    domain.demo_start.push_back(domain.demo_start.back() + static_cast<int>(episode.num_samples));
+  }
+  return domain;
+}
+
+}  // namespace immimic::agents

@@ -1,0 +1,53 @@
+#pragma once
+// The frames of one training domain (robot demos, or retargeted human videos) held in memory in
+// the form the trainer batches from: every demo's frames concatenated, images already resized to
+// the network's size and laid out channel-first, vectors as float32. Loaded once per run, so the
+// per-batch work is only gathering rows.
+//
+// Windows follow Diffusion Policy: the observation at frame t is frames t-To+1 .. t (repeating
+// the demo's first frame before its start); the action chunk at t is actions t .. t+Ta-1
+// (repeating the demo's last action after its end), so chunk[0] is the action for frame t.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace immimic::agents {
+
+struct DomainFrames {
+  std::string source;  // file it came from, for messages
+  std::string task, embodiment;
+  bool human = false;
+  int image_size = 0;              // square images, image_size x image_size
+  std::vector<int> demo_start;     // demos + 1 offsets into the frame arrays
+  std::vector<uint8_t> agentview;  // frames x 3 x S x S
+  std::vector<uint8_t> wrist;      // frames x 3 x S x S; empty for human videos
+  int proprio_dim = 0, action_dim = 0;
+  std::vector<float> proprio;  // frames x proprio_dim (obs/eef_pose)
+  std::vector<float> actions;  // frames x action_dim
+
+  int demos() const { return static_cast<int>(demo_start.size()) - 1; }
+  int frames() const { return demo_start.empty() ? 0 : demo_start.back(); }
+  int demo_length(int demo) const { return demo_start[demo + 1] - demo_start[demo]; }
+  // Global frame index of observation k (0 = oldest) of the window ending at frame t of demo.
+  int ObservationFrame(int demo, int t, int k, int horizon) const;
+  // Global frame index of action j of the chunk starting at frame t of demo.
+  int ChunkFrame(int demo, int t, int j) const;
+};
+
+struct DomainLoadOptions {
+  int image_size = 84;         // network input size; stored images are area-resampled to it
+  bool require_wrist = false;  // robot data for a policy that uses the wrist camera
+  int max_demos = 0;           // 0: all demos; otherwise the first max_demos (demo-count sweeps)
+};
+
+// Reads a dataset (datasets::DatasetReader validates it) into memory. Throws core::InputError
+// naming the file and demo if a demo lacks actions (human videos must be retargeted first),
+// agentview images, a wrist image when required, or has an empty or non-finite vector.
+DomainFrames LoadDomainFrames(const std::string& path, const DomainLoadOptions& options);
+
+// Area-resamples an H x W x 3 image (row-major, interleaved) to S x S x 3 channel-first
+// (3 x S x S): each output pixel is the mean of the input area it covers, so downsampling does
+// not alias. out must hold 3 * S * S bytes.
+void ResampleToChannelFirst(const uint8_t* image, int height, int width, int size, uint8_t* out);
+
+}  // namespace immimic::agents

@@ -1,0 +1,105 @@
+#include "agents/training_data.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <cstdio>
+
+#include "core/error.h"
+#include "tests/agents/synthetic_dataset.h"
+
+namespace immimic::agents {
+namespace {
+
+std::string TempPath(const std::string& name) {
+  return "/tmp/immimic_training_data_" + std::to_string(getpid()) + "_" + name;
+}
+
+TEST(TrainingData, ResampleAveragesEachOutputArea) {
+  // 4x4 -> 2x2: every output pixel is the mean of a 2x2 block; 3x3 -> 2x2 splits pixels
+  std::vector<uint8_t> image(4 * 4 * 3);
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 4; ++c)
+      for (int ch = 0; ch < 3; ++ch) image[(r * 4 + c) * 3 + ch] = 10 * (r * 4 + c) + ch;
+  std::vector<uint8_t> out(3 * 2 * 2);
+  ResampleToChannelFirst(image.data(), 4, 4, 2, out.data());
+  // block (0,0) holds pixels 0, 1, 4, 5: mean 2.5 * 10 = 25 (+ channel)
+  EXPECT_EQ(out[0], 25);
+  EXPECT_EQ(out[1], 45);      // pixels 2, 3, 6, 7
+  EXPECT_EQ(out[2], 105);     // pixels 8, 9, 12, 13
+  EXPECT_EQ(out[3], 125);     // pixels 10, 11, 14, 15
+  EXPECT_EQ(out[4 + 0], 26);  // channel 1 plane
+  std::vector<uint8_t> three(3 * 3 * 3, 0);
+  three[(1 * 3 + 1) * 3] = 225;  // centre pixel: a quarter of it in each output pixel
+  ResampleToChannelFirst(three.data(), 3, 3, 2, out.data());
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(out[k], 25) << k;  // 225 * (0.5 * 0.5) / (1.5 * 1.5)
+}
+
+TEST(TrainingData, LoadsDemosWithWindowsClampedAtTheEnds) {
+  const std::string path = TempPath("robot.hdf5");
+  testing::WriteSyntheticDataset(path, {5, 3}, 8, false);
+  DomainLoadOptions options;
+  options.image_size = 4;
+  options.require_wrist = true;
+  const DomainFrames d = LoadDomainFrames(path, options);
+  EXPECT_EQ(d.demos(), 2);
+  EXPECT_EQ(d.frames(), 8);
+  EXPECT_EQ(d.action_dim, 7);
+  EXPECT_EQ(d.proprio_dim, 8);
+  EXPECT_EQ(d.task, "push");
+  EXPECT_EQ(d.embodiment, "robotiq");
+  EXPECT_FALSE(d.human);
+  EXPECT_EQ(d.agentview.size(), 8u * 3 * 4 * 4);
+  EXPECT_EQ(d.wrist.size(), d.agentview.size());
+  // demo 1 frame 2: action row [1 + 0.2, ...]
+  EXPECT_FLOAT_EQ(d.actions[7 * (5 + 2)], 1.2f);
+  // the green channel encodes the frame: plane 1 of frame 5 + 2 is 2 everywhere
+  EXPECT_EQ(d.agentview[(7 * 3 + 1) * 16], 2);
+  // observation window of horizon 2 at frame 0 repeats frame 0; chunks repeat the last frame
+  EXPECT_EQ(d.ObservationFrame(1, 0, 0, 2), 5);
+  EXPECT_EQ(d.ObservationFrame(1, 0, 1, 2), 5);
+  EXPECT_EQ(d.ObservationFrame(1, 2, 0, 2), 6);
+  EXPECT_EQ(d.ChunkFrame(1, 1, 0), 6);
+  EXPECT_EQ(d.ChunkFrame(1, 1, 5), 7);
+  EXPECT_EQ(d.ChunkFrame(0, 4, 1), 4);
+  options.max_demos = 1;
+  EXPECT_EQ(LoadDomainFrames(path, options).demos(), 1);
+  std::remove(path.c_str());
+}
+
+TEST(TrainingData, HumanVideosWithoutActionsAreRejected) {
+  const std::string path = TempPath("human.hdf5");
+  {
+    datasets::DatasetWriter writer(path);
+    datasets::Episode e = testing::SyntheticEpisode(0, 4, 8, true);
+    e.actions.reset();
+    writer.Add(e);
+    writer.Finish(R"({"task": "push", "embodiment": "human"})");
+  }
+  try {
+    LoadDomainFrames(path, {});
+    FAIL();
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("immimic retarget"), std::string::npos) << e.what();
+  }
+  std::remove(path.c_str());
+}
+
+TEST(TrainingData, MissingWristImageIsNamed) {
+  const std::string path = TempPath("nowrist.hdf5");
+  {
+    datasets::DatasetWriter writer(path);
+    datasets::Episode e = testing::SyntheticEpisode(0, 4, 8, true);
+    writer.Add(e);
+    writer.Finish(R"({"task": "push", "embodiment": "robotiq"})");
+  }
+  DomainLoadOptions options;
+  options.require_wrist = true;
+  EXPECT_THROW(LoadDomainFrames(path, options), core::InputError);
+  options.require_wrist = false;
+  EXPECT_NO_THROW(LoadDomainFrames(path, options));
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace immimic::agents
