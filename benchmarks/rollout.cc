@@ -1,0 +1,288 @@
+#include "benchmarks/rollout.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <exception>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "envs/env.h"
+#include "envs/video_writer.h"
+
+namespace immimic::benchmarks {
+namespace {
+
+struct Finished {
+  EpisodeResult result;
+  std::vector<envs::Image> frames;  // only for episodes that go into the video
+  std::exception_ptr error;
+};
+
+bool WantsVideo(const RolloutOptions& o, int index) {
+  return !o.video_path.empty() && (o.video_episodes == 0 || index < o.video_episodes);
+}
+
+void Validate(const envs::EnvConfig& config, const RolloutOptions& o) {
+  IMMIMIC_THROW_UNLESS(o.episodes >= 1, core::InputError, "episodes must be at least 1, got ",
+                       o.episodes);
+  IMMIMIC_THROW_UNLESS(o.threads >= 0, core::InputError, "threads must be >= 0, got ", o.threads);
+  IMMIMIC_THROW_UNLESS(o.max_steps >= 0, core::InputError, "max_steps must be >= 0, got ",
+                       o.max_steps);
+  IMMIMIC_THROW_UNLESS(o.video_episodes >= 0, core::InputError, "video_episodes must be >= 0, got ",
+                       o.video_episodes);
+  IMMIMIC_THROW_UNLESS(std::isfinite(o.min_motion_speed) && o.min_motion_speed >= 0,
+                       core::InputError, "min_motion_speed must be >= 0, got ", o.min_motion_speed);
+  envs::ValidateEnvConfig(config);
+}
+
+EpisodeResult RunEpisode(envs::Env& env, agents::Policy& policy, const RolloutOptions& o, int index,
+                         std::vector<envs::Image>* frames) {
+  EpisodeResult r;
+  r.index = index;
+  r.seed = EpisodeSeed(o.seed, index);
+  const envs::Observation* obs = &env.Reset(r.seed);
+  policy.Reset(r.seed);
+  auto record_frame = [&] {
+    if (!frames) return;
+    if (!obs->agentview.empty()) {
+      frames->push_back(obs->agentview);
+    } else {  // physics-only env: render the camera for the video alone
+      envs::Image frame;
+      frame.Resize(env.config().image_width, env.config().image_height);
+      env.RenderCamera(env.agentview_camera(), &frame);
+      frames->push_back(std::move(frame));
+    }
+  };
+  std::vector<Eigen::Vector3d> positions{obs->proprio.head<3>()};
+  record_frame();
+  r.end_reason = "max_steps";
+  while (o.max_steps == 0 || r.length < o.max_steps) {
+    const Eigen::VectorXd action = policy.Act(*obs);
+    const envs::StepResult& step = env.Step(action);
+    obs = &step.obs;
+    ++r.length;
+    positions.push_back(obs->proprio.head<3>());
+    record_frame();
+    if (step.terminated) {
+      r.success = step.info.success;
+      r.end_reason = "success";
+      break;
+    }
+    if (step.truncated) {
+      r.truncated = true;
+      r.end_reason = step.info.truncation_reason;
+      break;
+    }
+  }
+
+  const double hz = env.config().control_hz;
+  const Eigen::VectorXd speed = SpeedProfile(positions, hz);
+  r.path_length_m = speed.sum() / hz;
+  r.peak_speed = speed.size() > 0 ? speed.maxCoeff() : 0.0;
+  const double undefined = std::numeric_limits<double>::quiet_NaN();
+  const bool moved = r.peak_speed >= o.min_motion_speed && r.peak_speed > 0;
+  r.sparc = moved && speed.size() >= 2 ? Sparc(speed, hz) : undefined;
+  r.ldlj = moved && speed.size() >= 3 ? Ldlj(speed, hz) : undefined;
+  return r;
+}
+
+MeanStd Summarise(const std::vector<double>& values) {
+  MeanStd s;
+  double sum = 0.0;
+  for (double v : values) {
+    if (!std::isfinite(v)) continue;
+    ++s.count;
+    sum += v;
+  }
+  if (s.count == 0) return s;
+  s.mean = sum / s.count;
+  double squares = 0.0;
+  for (double v : values) {
+    if (std::isfinite(v)) squares += (v - s.mean) * (v - s.mean);
+  }
+  s.std = s.count > 1 ? std::sqrt(squares / (s.count - 1)) : 0.0;
+  return s;
+}
+
+// Workers run episodes in increasing order, a bounded distance ahead of the consumer (this
+// thread), which takes them strictly in index order: results and video do not depend on the
+// thread count. `single` is used when there is no factory (one thread).
+RolloutResult Run(const envs::EnvConfig& config, const agents::PolicyFactory& factory,
+                  agents::Policy* single, const RolloutOptions& o,
+                  const RolloutProgress& progress) {
+  Validate(config, o);
+  const auto start = std::chrono::steady_clock::now();
+  const auto scene = envs::SceneModel::Build(config);
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int threads = single ? 1 : std::min(o.threads > 0 ? o.threads : cores, o.episodes);
+
+  std::unique_ptr<envs::VideoWriter> video;
+  if (!o.video_path.empty()) {
+    video = std::make_unique<envs::VideoWriter>(o.video_path, config.image_width,
+                                                config.image_height, config.control_hz);
+  }
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::map<int, Finished> finished;
+  int next = 0, consumed = 0;
+  bool stop = false;
+  auto worker = [&] {
+    std::unique_ptr<envs::Env> env;
+    std::unique_ptr<agents::Policy> owned;
+    for (;;) {
+      int index;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return stop || next < consumed + 2 * threads; });
+        if (stop || next >= o.episodes) return;
+        index = next++;
+        // factories need not be thread-safe: call them under the lock
+        if (!single && !owned) {
+          try {
+            owned = factory();
+          } catch (...) {
+            finished[index].error = std::current_exception();
+            changed.notify_all();
+            return;
+          }
+        }
+      }
+      Finished done;
+      try {
+        agents::Policy* policy = single ? single : owned.get();
+        IMMIMIC_THROW_UNLESS(policy != nullptr, core::InputError,
+                             "the policy factory returned no policy");
+        if (!env) env = std::make_unique<envs::Env>(config, scene);
+        done.result =
+            RunEpisode(*env, *policy, o, index, WantsVideo(o, index) ? &done.frames : nullptr);
+      } catch (...) {
+        done.error = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      finished[index] = std::move(done);
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
+  auto stop_workers = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stop = true;
+    }
+    changed.notify_all();
+    for (std::thread& t : pool) t.join();
+  };
+
+  RolloutResult result;
+  result.task = config.task;
+  result.embodiment = config.embodiment;
+  result.seed = o.seed;
+  result.episodes = o.episodes;
+  result.threads = threads;
+  try {
+    for (int index = 0; index < o.episodes; ++index) {
+      Finished done;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return finished.count(index) > 0; });
+        done = std::move(finished[index]);
+        finished.erase(index);
+        consumed = index + 1;
+      }
+      changed.notify_all();
+      if (done.error) std::rethrow_exception(done.error);
+      if (video) {
+        for (const envs::Image& frame : done.frames) video->Add(frame);
+      }
+      result.successes += done.result.success;
+      result.per_episode.push_back(std::move(done.result));
+      if (progress) progress(index + 1, o.episodes);
+    }
+  } catch (...) {
+    stop_workers();
+    throw;
+  }
+  stop_workers();
+  if (video) video->Close();
+
+  result.success_rate = static_cast<double>(result.successes) / result.episodes;
+  result.success_interval = WilsonInterval(result.successes, result.episodes);
+  std::vector<double> lengths, sparcs, ldljs;
+  for (const EpisodeResult& e : result.per_episode) {
+    lengths.push_back(e.length);
+    sparcs.push_back(e.sparc);
+    ldljs.push_back(e.ldlj);
+  }
+  result.length = Summarise(lengths);
+  result.sparc = Summarise(sparcs);
+  result.ldlj = Summarise(ldljs);
+  result.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+nlohmann::json NumberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nullptr; }
+
+nlohmann::json ToJson(const MeanStd& s) {
+  return {{"count", s.count},
+          {"mean", s.count > 0 ? nlohmann::json(s.mean) : nullptr},
+          {"std", s.count > 0 ? nlohmann::json(s.std) : nullptr}};
+}
+
+}  // namespace
+
+uint64_t EpisodeSeed(uint64_t run_seed, int index) {
+  return core::DeriveSeed(core::DeriveSeed(run_seed, kEvaluationStream),
+                          static_cast<uint64_t>(index));
+}
+
+RolloutResult EvaluatePolicy(const envs::EnvConfig& config, const agents::PolicyFactory& factory,
+                             const RolloutOptions& options, const RolloutProgress& progress) {
+  IMMIMIC_THROW_UNLESS(factory != nullptr, core::InputError, "no policy factory given");
+  return Run(config, factory, nullptr, options, progress);
+}
+
+RolloutResult EvaluatePolicy(const envs::EnvConfig& config, agents::Policy& policy,
+                             const RolloutOptions& options, const RolloutProgress& progress) {
+  return Run(config, nullptr, &policy, options, progress);
+}
+
+nlohmann::json ToJson(const RolloutResult& r) {
+  nlohmann::json episodes = nlohmann::json::array();
+  for (const EpisodeResult& e : r.per_episode) {
+    episodes.push_back({{"index", e.index},
+                        {"seed", e.seed},
+                        {"success", e.success},
+                        {"length", e.length},
+                        {"truncated", e.truncated},
+                        {"end_reason", e.end_reason},
+                        {"path_length_m", e.path_length_m},
+                        {"peak_speed", e.peak_speed},
+                        {"sparc", NumberOrNull(e.sparc)},
+                        {"ldlj", NumberOrNull(e.ldlj)}});
+  }
+  return {{"task", r.task},
+          {"embodiment", r.embodiment},
+          {"seed", r.seed},
+          {"episodes", r.episodes},
+          {"successes", r.successes},
+          {"success_rate", r.success_rate},
+          {"success_interval_95", {r.success_interval.low, r.success_interval.high}},
+          {"length", ToJson(r.length)},
+          {"sparc", ToJson(r.sparc)},
+          {"ldlj", ToJson(r.ldlj)},
+          {"per_episode", episodes},
+          {"threads", r.threads},
+          {"wall_seconds", r.wall_seconds}};
+}
+
+}  // namespace immimic::benchmarks
