@@ -34,8 +34,8 @@ struct ChunkExecutorConfig {
   double ensemble_decay = 0.8;    // weight decay^age (> 0); paper 0.8
   // TCP position box (world, m). Default: the reach of every task's scripted expert with a
   // margin (docs/evaluation.md), table surface at z = 0.75.
-  Eigen::Vector3d workspace_low{0.25, -0.40, 0.75};
-  Eigen::Vector3d workspace_high{0.80, 0.40, 1.20};
+  Eigen::Vector3d workspace_low{0.20, -0.45, 0.74};
+  Eigen::Vector3d workspace_high{0.80, 0.45, 1.35};
   Eigen::VectorXd hand_low, hand_high;  // one entry per hand dimension
 };
 
