@@ -16,5 +16,7 @@ Command RegisterView(CLI::App& app);
 Command RegisterBench(CLI::App& app);
 Command RegisterDemos(CLI::App& app);
 Command RegisterReplay(CLI::App& app);
+Command RegisterRetarget(CLI::App& app);
+Command RegisterMap(CLI::App& app);
 
 }  // namespace immimic::cli
