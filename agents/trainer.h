@@ -42,6 +42,9 @@ struct TrainOptions {
   int epochs = 0;       // > 0 overrides the config
   int robot_demos = 0;  // > 0: use only the first N robot demos (demo-count curves)
   bool resume = false;
+  // > 0: behave as if interrupted after this many epochs of this invocation (the checkpoint is
+  // saved, the .partial folder stays, core::Error is thrown). For tests of resumption.
+  int stop_after_epochs = 0;
 };
 
 struct TrainProgress {

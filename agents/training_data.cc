@@ -114,6 +114,7 @@ DomainFrames LoadDomainFrames(const std::string& path, const DomainLoadOptions& 
   domain.source = path;
   domain.human = reader.is_human();
   domain.image_size = options.image_size;
+  domain.env_args = reader.env_args();
   const nlohmann::json env_args = nlohmann::json::parse(reader.env_args());
   domain.task = env_args.value("task", "");
   if (env_args.contains("embodiment") && env_args["embodiment"].is_string()) {

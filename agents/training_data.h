@@ -16,6 +16,7 @@ namespace immimic::agents {
 struct DomainFrames {
   std::string source;  // file it came from, for messages
   std::string task, embodiment;
+  std::string env_args;  // the dataset's env_args JSON (what an evaluation env is built from)
   bool human = false;
   int image_size = 0;              // square images, image_size x image_size
   std::vector<int> demo_start;     // demos + 1 offsets into the frame arrays

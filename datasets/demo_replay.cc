@@ -18,11 +18,11 @@ double MaxAbsDifference(const double* a, const double* b, size_t n) {
 
 }  // namespace
 
-envs::EnvConfig EnvConfigFromDataset(const DatasetReader& reader) {
-  const auto args = nlohmann::json::parse(reader.env_args(), nullptr, false);
+envs::EnvConfig EnvConfigFromEnvArgs(const std::string& env_args, const std::string& where) {
+  const auto args = nlohmann::json::parse(env_args, nullptr, false);
   IMMIMIC_THROW_UNLESS(args.is_object() && args.contains("embodiment") &&
                            args["embodiment"].is_string() && args.contains("config"),
-                       core::InputError, reader.path(),
+                       core::InputError, where,
                        ": env_args lacks embodiment or config (not made by immimic demos?)");
   envs::EnvConfig config;
   config.embodiment = args["embodiment"].get<std::string>();
@@ -34,6 +34,10 @@ envs::EnvConfig EnvConfigFromDataset(const DatasetReader& reader) {
   config.substeps = c.value("substeps", config.substeps);
   config.episode_seconds = c.value("episode_seconds", config.episode_seconds);
   return config;
+}
+
+envs::EnvConfig EnvConfigFromDataset(const DatasetReader& reader) {
+  return EnvConfigFromEnvArgs(reader.env_args(), reader.path());
 }
 
 ReplayResult ReplayDemo(const DatasetReader& reader, size_t demo, envs::Env& env,

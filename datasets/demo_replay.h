@@ -23,6 +23,8 @@ struct ReplayResult {
 
 // The env config that produced the dataset (task, embodiment, image size) from env_args.
 envs::EnvConfig EnvConfigFromDataset(const DatasetReader& reader);
+// The same from env_args JSON text (e.g. kept in a training run); `where` names it in errors.
+envs::EnvConfig EnvConfigFromEnvArgs(const std::string& env_args, const std::string& where);
 
 // `on_frame` (optional) sees the observation after each replayed step.
 ReplayResult ReplayDemo(const DatasetReader& reader, size_t demo, envs::Env& env,
