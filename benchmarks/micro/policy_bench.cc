@@ -1,0 +1,137 @@
+// Google Benchmark of the Diffusion Policy (agents/diffusion_policy.h): one AdamW training step
+// on a batch of 64 samples (To = 2 frames from two 84x84 cameras, proprio 8, actions 7) and one
+// action chunk (batch 1, encode + 10 DDIM steps) on one thread, for the sizes that decide the
+// defaults (docs/policy.md). items_per_second of the training benchmarks is samples/s.
+//   ./build/benchmarks/policy_benchmarks                       # every size, 1 and 2 threads
+//   ./build/benchmarks/policy_benchmarks --policy_config=configs/policy/default.yaml
+//       (only that config: what scripts/policy_speed_compare compares with PyTorch)
+
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "agents/diffusion_policy.h"
+#include "agents/policy_config.h"
+
+namespace immimic::agents {
+namespace {
+
+constexpr int kBatch = 64, kStoredSize = 84, kProprio = 8, kAction = 7;
+
+struct Variant {
+  std::string name;
+  PolicyConfig config;
+};
+
+std::vector<Variant> Variants() {
+  std::vector<Variant> v;
+  const PolicyConfig base;
+  v.push_back({"default", base});
+  for (int size : {64, 48}) {
+    PolicyConfig c = base;
+    c.image_size = size;
+    v.push_back({"image" + std::to_string(size), c});
+  }
+  PolicyConfig wide_cnn = base;
+  wide_cnn.encoder.channels = {32, 64, 64};
+  v.push_back({"cnn_32_64_64", wide_cnn});
+  PolicyConfig narrow_cnn = base;
+  narrow_cnn.encoder.channels = {16, 16, 32};
+  v.push_back({"cnn_16_16_32", narrow_cnn});
+  PolicyConfig unet = base;
+  unet.unet.down_dims = {128, 256, 512};
+  v.push_back({"unet_128_256_512", unet});
+  PolicyConfig unet_small = base;
+  unet_small.unet.down_dims = {32, 64, 128};
+  v.push_back({"unet_32_64_128", unet_small});
+  PolicyConfig chunk = base;
+  chunk.action_horizon = 32;
+  v.push_back({"chunk32", chunk});
+  PolicyConfig paper_unet = base;  // the paper's U-Net and chunk with the small encoders
+  paper_unet.unet = {{256, 512, 1024}, 5, 8, 256};
+  paper_unet.action_horizon = 32;
+  v.push_back({"paper_unet_chunk32", paper_unet});
+  return v;
+}
+
+ObservationBatch MakeBatch(const PolicyConfig& c, int batch) {
+  ObservationBatch b;
+  b.agentview = torch::rand({batch, c.obs_horizon, 3, kStoredSize, kStoredSize});
+  b.wrist = torch::rand({batch, c.obs_horizon, 3, kStoredSize, kStoredSize});
+  b.proprio = torch::randn({batch, c.obs_horizon, kProprio});
+  return b;
+}
+
+void TrainStep(benchmark::State& state, PolicyConfig config) {
+  torch::set_num_threads(static_cast<int>(state.range(0)));
+  torch::manual_seed(0);
+  DiffusionPolicy policy(config, kProprio, kAction, 0);
+  torch::optim::AdamW optimizer(policy->parameters(),
+                                torch::optim::AdamWOptions(1e-4).weight_decay(1e-6));
+  const ObservationBatch batch = MakeBatch(config, kBatch);
+  const torch::Tensor actions = torch::rand({kBatch, config.action_horizon, kAction}) * 2 - 1;
+  for (auto _ : state) {
+    const torch::Tensor loss = policy->Loss(policy->Encode(batch), actions);
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step();
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+  state.counters["params_M"] = policy->parameter_count() / 1e6;
+}
+
+void Chunk(benchmark::State& state, PolicyConfig config) {
+  torch::set_num_threads(1);
+  torch::manual_seed(0);
+  DiffusionPolicy policy(config, kProprio, kAction, 0);
+  const ObservationBatch batch = MakeBatch(config, 1);
+  uint64_t seed = 0;
+  for (auto _ : state) {
+    torch::NoGradGuard no_grad;
+    benchmark::DoNotOptimize(policy->Sample(policy->Encode(batch), seed++));
+  }
+}
+
+void Register(const std::string& name, const PolicyConfig& config) {
+  benchmark::RegisterBenchmark(("train_b64/" + name).c_str(), TrainStep, config)
+      ->Arg(1)
+      ->Arg(2)
+      ->ArgName("threads")
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(3.0)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark(("chunk_1thread/" + name).c_str(), Chunk, config)
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(1.0)
+      ->UseRealTime();
+}
+
+}  // namespace
+}  // namespace immimic::agents
+
+int main(int argc, char** argv) {
+  using namespace immimic::agents;
+  std::string config_path;
+  std::vector<char*> rest;
+  for (int i = 0; i < argc; ++i) {
+    const char* prefix = "--policy_config=";
+    if (std::strncmp(argv[i], prefix, std::strlen(prefix)) == 0) {
+      config_path = argv[i] + std::strlen(prefix);
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  if (config_path.empty()) {
+    for (const Variant& v : Variants()) Register(v.name, v.config);
+  } else {
+    Register("config", LoadPolicyConfig(config_path));
+  }
+  int rest_count = static_cast<int>(rest.size());
+  benchmark::Initialize(&rest_count, rest.data());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
