@@ -14,16 +14,16 @@ struct EncoderConfig {
   std::string type = "small_cnn";  // small_cnn | resnet18_gn (paper)
   // small_cnn: output channels of its conv layers (first two stride 2); resnet18_gn: the widths
   // of its four stages (paper 64/128/256/512).
-  std::vector<int> channels{16, 32, 32};
+  std::vector<int> channels{16, 16, 32};
   int keypoints = 32;    // spatial-softmax keypoints (paper 32)
   int feature_dim = 64;  // per-camera feature after the linear layer (paper 64)
 };
 
 struct UnetConfig {
-  std::vector<int> down_dims{64, 128, 256};  // paper 256/512/1024
+  std::vector<int> down_dims{32, 64, 128};  // paper 256/512/1024
   int kernel_size = 5;
   int groups = 8;           // GroupNorm groups; every down dim must be divisible by it
-  int step_embed_dim = 64;  // sinusoidal diffusion-step embedding (paper 256)
+  int step_embed_dim = 32;  // sinusoidal diffusion-step embedding (paper 256)
 };
 
 struct DiffusionConfig {
@@ -35,7 +35,7 @@ struct DiffusionConfig {
 };
 
 struct PolicyConfig {
-  int image_size = 84;      // square size the encoders see; stored 84x84 images are resized to it
+  int image_size = 64;      // square size the encoders see; stored 84x84 images are resized to it
   int obs_horizon = 2;      // frames of observation history (To)
   int action_horizon = 16;  // predicted chunk length (Ta); paper 32
   bool use_wrist_camera = true;

@@ -18,9 +18,9 @@ import torch.nn.functional as F
 import yaml
 
 DEFAULTS = {
-    "image_size": 84, "obs_horizon": 2, "action_horizon": 16, "use_wrist_camera": True,
-    "encoder": {"type": "small_cnn", "channels": [16, 32, 32], "keypoints": 32, "feature_dim": 64},
-    "unet": {"down_dims": [64, 128, 256], "kernel_size": 5, "groups": 8, "step_embed_dim": 64},
+    "image_size": 64, "obs_horizon": 2, "action_horizon": 16, "use_wrist_camera": True,
+    "encoder": {"type": "small_cnn", "channels": [16, 16, 32], "keypoints": 32, "feature_dim": 64},
+    "unet": {"down_dims": [32, 64, 128], "kernel_size": 5, "groups": 8, "step_embed_dim": 32},
     "diffusion": {"train_steps": 100, "inference_steps": 10},
 }
 
