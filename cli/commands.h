@@ -16,6 +16,8 @@ Command RegisterView(CLI::App& app);
 Command RegisterBench(CLI::App& app);
 Command RegisterDemos(CLI::App& app);
 Command RegisterReplay(CLI::App& app);
+Command RegisterTrain(CLI::App& app);
+Command RegisterEval(CLI::App& app);
 Command RegisterRetarget(CLI::App& app);
 Command RegisterMap(CLI::App& app);
 

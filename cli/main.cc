@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   add(immimic::cli::RegisterBench);
   add(immimic::cli::RegisterDemos);
   add(immimic::cli::RegisterReplay);
+  add(immimic::cli::RegisterTrain);
+  add(immimic::cli::RegisterEval);
   add(immimic::cli::RegisterRetarget);
   add(immimic::cli::RegisterMap);
   // CLI11 would only say "a subcommand is required": name the unknown command instead

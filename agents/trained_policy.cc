@@ -1,0 +1,134 @@
+#include "agents/trained_policy.h"
+
+#include <torch/torch.h>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "agents/checkpoint.h"
+#include "agents/diffusion_policy.h"
+#include "agents/training_data.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/rng.h"
+#include "envs/embodiment_spec.h"
+
+namespace immimic::agents {
+namespace {
+
+// Policy streams: 0 and 1 belong to the env and the scripted expert (agents/policy.h).
+constexpr uint64_t kSamplingStream = 2;
+
+class TrainedPolicy : public Policy {
+ public:
+  TrainedPolicy(PolicyCheckpoint checkpoint, ChunkExecutorConfig executor)
+      : checkpoint_(std::move(checkpoint)),
+        generator_(at::make_generator<at::CPUGeneratorImpl>(0)),
+        executor_(std::move(executor), [this](const std::vector<envs::Observation>& history) {
+          return Predict(history);
+        }) {
+    checkpoint_.policy->eval();
+  }
+
+  void Reset(uint64_t seed) override {
+    generator_.set_current_seed(core::DeriveSeed(seed, kSamplingStream));
+    executor_.Reset();
+  }
+
+  Eigen::VectorXd Act(const envs::Observation& obs) override { return executor_.Act(obs); }
+
+ private:
+  Eigen::MatrixXd Predict(const std::vector<envs::Observation>& history) {
+    torch::NoGradGuard no_grad;
+    const PolicyConfig& config = checkpoint_.policy->config();
+    const int to = static_cast<int>(history.size()), size = config.image_size;
+    const int proprio_dim = checkpoint_.policy->proprio_dim();
+    ObservationBatch batch;
+    batch.agentview = Images(history, &envs::Observation::agentview, size);
+    if (config.use_wrist_camera) {
+      batch.wrist = Images(history, &envs::Observation::wrist, size);
+      batch.wrist_mask = torch::ones({1});
+    }
+    std::vector<float> proprio(static_cast<size_t>(to) * proprio_dim);
+    for (int k = 0; k < to; ++k) {
+      IMMIMIC_THROW_UNLESS(history[k].proprio.size() == proprio_dim, core::InputError,
+                           "observation proprio has ", history[k].proprio.size(),
+                           " values; the policy was trained on ", proprio_dim);
+      checkpoint_.normalizer.proprio.Normalize(history[k].proprio.data(),
+                                               proprio.data() + k * proprio_dim, 1);
+    }
+    batch.proprio = torch::from_blob(proprio.data(), {1, to, proprio_dim}, torch::kFloat32);
+    const torch::Tensor cond = checkpoint_.policy->Encode(batch);
+    const torch::Tensor chunk = checkpoint_.policy->Sample(cond, generator_).contiguous();
+    const int rows = static_cast<int>(chunk.size(1)), dim = static_cast<int>(chunk.size(2));
+    std::vector<float> normalised(chunk.data_ptr<float>(), chunk.data_ptr<float>() + rows * dim);
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> actions(rows, dim);
+    checkpoint_.normalizer.action.Unnormalize(normalised.data(), actions.data(), rows);
+    return actions;
+  }
+
+  // [1, To, 3, S, S] float in [0, 1], resampled as the training data was.
+  static torch::Tensor Images(const std::vector<envs::Observation>& history,
+                              envs::Image envs::Observation::*camera, int size) {
+    const size_t frame = 3 * static_cast<size_t>(size) * size;
+    std::vector<uint8_t> bytes(history.size() * frame);
+    for (size_t k = 0; k < history.size(); ++k) {
+      const envs::Image& image = history[k].*camera;
+      IMMIMIC_THROW_UNLESS(!image.empty(), core::InputError,
+                           "the policy needs camera images but the observation has none");
+      ResampleToChannelFirst(image.pixels.data(), image.height, image.width, size,
+                             bytes.data() + k * frame);
+    }
+    const int64_t to = static_cast<int64_t>(history.size());
+    return torch::from_blob(bytes.data(), {1, to, 3, size, size}, torch::kUInt8)
+        .to(torch::kFloat32)
+        .div_(255.0);
+  }
+
+  PolicyCheckpoint checkpoint_;
+  at::Generator generator_;
+  ChunkExecutor executor_;
+};
+
+}  // namespace
+
+TrainedRunInfo ReadRunInfo(const std::string& run_dir) {
+  const std::string path = run_dir + "/run.json";
+  IMMIMIC_THROW_UNLESS(std::filesystem::exists(path), core::InputError, run_dir,
+                       ": not a finished training run (no run.json)");
+  TrainedRunInfo info;
+  info.run_dir = run_dir;
+  try {
+    const nlohmann::json json = nlohmann::json::parse(core::ReadFile(path));
+    info.method = json.at("method").get<std::string>();
+    info.task = json.at("task").get<std::string>();
+    info.embodiment = json.at("embodiment").get<std::string>();
+    info.env_args = json.at("env_args").dump();
+    info.seed = json.at("seed").get<uint64_t>();
+    info.epochs = json.at("epochs").get<int>();
+  } catch (const nlohmann::json::exception& e) {
+    throw core::InputError(path + ": malformed run summary: " + e.what());
+  }
+  return info;
+}
+
+ChunkExecutorConfig DefaultExecutorConfig(const TrainedRunInfo& run) {
+  const PolicyCheckpoint checkpoint = LoadCheckpoint(run.run_dir + "/policy");
+  ChunkExecutorConfig config;
+  config.obs_horizon = checkpoint.policy->config().obs_horizon;
+  SetHandLimits(envs::LoadEmbodimentSpec(run.embodiment), &config);
+  return config;
+}
+
+PolicyFactory TrainedPolicyFactory(const TrainedRunInfo& run, const ChunkExecutorConfig& executor) {
+  ValidateChunkExecutorConfig(executor);
+  LoadCheckpoint(run.run_dir + "/policy");  // fail here, not in a rollout thread
+  const std::string dir = run.run_dir + "/policy";
+  return [dir, executor]() -> std::unique_ptr<Policy> {
+    return std::make_unique<TrainedPolicy>(LoadCheckpoint(dir), executor);
+  };
+}
+
+}  // namespace immimic::agents

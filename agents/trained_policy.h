@@ -1,0 +1,32 @@
+#pragma once
+// A finished training run (agents/trainer.h) as a Policy for rollouts: observations are resized
+// and normalised as in training, each prediction is one DDIM-sampled action chunk, and the
+// ChunkExecutor ensembles overlapping chunks and clamps the result to the workspace.
+#include <cstdint>
+#include <string>
+
+#include "agents/chunk_executor.h"
+#include "agents/policy.h"
+
+namespace immimic::agents {
+
+// What run.json records about a run.
+struct TrainedRunInfo {
+  std::string run_dir;
+  std::string method, task, embodiment;
+  std::string env_args;  // JSON of the robot demos the run trained on: the evaluation env
+  uint64_t seed = 0;
+  int epochs = 0;
+};
+// Throws core::InputError naming the file if run_dir is not a finished run.
+TrainedRunInfo ReadRunInfo(const std::string& run_dir);
+
+// The executor settings for a run: its obs horizon, the embodiment's hand limits, the default
+// workspace box. Callers may change the ensembling settings before making policies.
+ChunkExecutorConfig DefaultExecutorConfig(const TrainedRunInfo& run);
+
+// Policies of the run; each owns its own copy of the network so that rollout threads share
+// nothing. Loading validates the checkpoint (core::InputError on a missing or corrupt file).
+PolicyFactory TrainedPolicyFactory(const TrainedRunInfo& run, const ChunkExecutorConfig& executor);
+
+}  // namespace immimic::agents

@@ -1,0 +1,486 @@
+#include "agents/trainer.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "agents/checkpoint.h"
+#include "agents/diffusion_policy.h"
+#include "agents/method.h"
+#include "agents/normalizer.h"
+#include "agents/policy_config.h"
+#include "agents/training_data.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/paths.h"
+#include "core/rng.h"
+#include "mapping/alignment_file.h"
+
+namespace immimic::agents {
+namespace fs = std::filesystem;
+namespace {
+
+// Random streams of a run, each derived from the seed and the epoch (so a resumed run draws
+// exactly what an uninterrupted one would).
+constexpr uint64_t kNoiseStream = 1, kBatchStream = 2, kInitStream = 3;
+
+std::string PolicyConfigPath(const std::string& policy) {
+  if (policy.size() > 5 && policy.substr(policy.size() - 5) == ".yaml") return policy;
+  return core::ConfigPath("policy/" + policy + ".yaml");
+}
+
+// One domain's frames as tensors: images uint8 [N, 3, S, S], vectors normalised float [N, D].
+struct DomainTensors {
+  const DomainFrames* frames = nullptr;
+  torch::Tensor agentview, wrist, proprio, actions;
+};
+
+torch::Tensor Uint8Images(const std::vector<uint8_t>& bytes, int frames, int size) {
+  return torch::from_blob(const_cast<uint8_t*>(bytes.data()), {frames, 3, size, size},
+                          torch::kUInt8)
+      .clone();
+}
+
+torch::Tensor Normalised(const std::vector<float>& values, int dim, const MinMaxNormalizer& norm) {
+  const int rows = static_cast<int>(values.size() / dim);
+  std::vector<double> in(values.begin(), values.end());
+  std::vector<float> out(values.size());
+  norm.Normalize(in.data(), out.data(), rows);
+  return torch::from_blob(out.data(), {rows, dim}, torch::kFloat32).clone();
+}
+
+DomainTensors ToTensors(const DomainFrames& frames, const PolicyNormalizer& norm) {
+  DomainTensors t;
+  t.frames = &frames;
+  t.agentview = Uint8Images(frames.agentview, frames.frames(), frames.image_size);
+  if (!frames.wrist.empty())
+    t.wrist = Uint8Images(frames.wrist, frames.frames(), frames.image_size);
+  t.proprio = Normalised(frames.proprio, frames.proprio_dim, norm.proprio);
+  t.actions = Normalised(frames.actions, frames.action_dim, norm.action);
+  return t;
+}
+
+struct SampleRef {
+  int demo = 0, frame = 0;
+};
+
+// Observation windows and action chunks of `samples`, gathered into one batch.
+struct Batch {
+  ObservationBatch obs;
+  torch::Tensor actions;  // [B, Ta, A]
+};
+
+Batch Gather(const DomainTensors& domain, const std::vector<SampleRef>& samples,
+             const PolicyConfig& config) {
+  const int b = static_cast<int>(samples.size());
+  const int to = config.obs_horizon, ta = config.action_horizon;
+  std::vector<int64_t> obs_index, chunk_index;
+  obs_index.reserve(static_cast<size_t>(b) * to);
+  chunk_index.reserve(static_cast<size_t>(b) * ta);
+  for (const SampleRef& s : samples) {
+    for (int k = 0; k < to; ++k)
+      obs_index.push_back(domain.frames->ObservationFrame(s.demo, s.frame, k, to));
+    for (int j = 0; j < ta; ++j)
+      chunk_index.push_back(domain.frames->ChunkFrame(s.demo, s.frame, j));
+  }
+  const torch::Tensor oi = torch::tensor(obs_index, torch::kInt64);
+  const torch::Tensor ci = torch::tensor(chunk_index, torch::kInt64);
+  const int size = domain.frames->image_size;
+  auto images = [&](const torch::Tensor& all) {
+    return all.index_select(0, oi).view({b, to, 3, size, size}).to(torch::kFloat32).div_(255.0);
+  };
+  Batch batch;
+  batch.obs.agentview = images(domain.agentview);
+  if (config.use_wrist_camera) {
+    if (domain.wrist.defined()) {
+      batch.obs.wrist = images(domain.wrist);
+      batch.obs.wrist_mask = torch::ones({b});
+    } else {
+      // human videos have no wrist camera: their wrist features are zeroed by the mask
+      batch.obs.wrist = torch::zeros({b, to, 3, size, size});
+      batch.obs.wrist_mask = torch::zeros({b});
+    }
+  }
+  batch.obs.proprio = domain.proprio.index_select(0, oi).view({b, to, -1});
+  batch.actions = domain.actions.index_select(0, ci).view({b, ta, -1});
+  return batch;
+}
+
+std::vector<SampleRef> AllFrames(const DomainFrames& frames) {
+  std::vector<SampleRef> all;
+  for (int d = 0; d < frames.demos(); ++d) {
+    for (int t = 0; t < frames.demo_length(d); ++t) all.push_back({d, t});
+  }
+  return all;
+}
+
+SampleRef RandomFrame(const DomainFrames& frames, core::Rng& rng) {
+  const int global = static_cast<int>(rng.Uniform(0.0, frames.frames()));
+  const int demo = static_cast<int>(std::upper_bound(frames.demo_start.begin(),
+                                                     frames.demo_start.end(), global) -
+                                    frames.demo_start.begin()) -
+                   1;
+  return {demo, global - frames.demo_start[demo]};
+}
+
+template <typename T>
+void Shuffle(std::vector<T>* items, core::Rng& rng) {
+  for (size_t i = items->size(); i > 1; --i) {
+    const size_t j = static_cast<size_t>(rng.Uniform(0.0, static_cast<double>(i)));
+    std::swap((*items)[i - 1], (*items)[j]);
+  }
+}
+
+// Learning rate at `step` of `total`: linear warm-up, then cosine decay to zero.
+double LearningRate(const TrainConfig& config, long step, long total) {
+  if (step < config.warmup_steps) return config.learning_rate * (step + 1) / config.warmup_steps;
+  const double progress = static_cast<double>(step - config.warmup_steps) /
+                          std::max<long>(1, total - config.warmup_steps);
+  return config.learning_rate * 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
+}
+
+void CheckCompatible(const DomainFrames& robot, const DomainFrames& human,
+                     const TrainOptions& options) {
+  IMMIMIC_THROW_UNLESS(!robot.human, core::InputError, robot.source,
+                       ": is a human dataset; --robot takes robot demos");
+  IMMIMIC_THROW_UNLESS(human.human, core::InputError, human.source,
+                       ": is not a human dataset; --human takes retargeted human videos");
+  IMMIMIC_THROW_UNLESS(
+      human.action_dim == robot.action_dim && human.proprio_dim == robot.proprio_dim,
+      core::InputError, human.source, ": actions/proprio are ", human.action_dim, "/",
+      human.proprio_dim, " wide but the robot's are ", robot.action_dim, "/", robot.proprio_dim,
+      " (retarget to the robot's end-effector)");
+  IMMIMIC_THROW_UNLESS(human.task == robot.task, core::InputError, human.source, ": task '",
+                       human.task, "' but the robot demos are '", robot.task, "'");
+}
+
+void CheckAlignment(const mapping::AlignmentFile& map, const std::string& mode,
+                    const DomainFrames& robot, const DomainFrames& human, const std::string& path) {
+  IMMIMIC_THROW_UNLESS(map.mode == mode, core::InputError, path, ": an alignment in '", map.mode,
+                       "' mode, but the method needs '", mode, "'");
+  IMMIMIC_THROW_UNLESS(map.num_human() == human.demos(), core::InputError, path, ": ",
+                       map.num_human(), " human demos but the human dataset has ", human.demos());
+  IMMIMIC_THROW_UNLESS(map.num_robot() >= robot.demos(), core::InputError, path, ": ",
+                       map.num_robot(), " robot demos but the robot dataset has ", robot.demos());
+  for (int h = 0; h < human.demos(); ++h) {
+    IMMIMIC_THROW_UNLESS(map.human_frames[h] == human.demo_length(h), core::InputError, path,
+                         ": human demo ", h, " has ", map.human_frames[h],
+                         " frames but the dataset's has ", human.demo_length(h));
+  }
+  for (int r = 0; r < robot.demos(); ++r) {
+    IMMIMIC_THROW_UNLESS(map.robot_frames[r] == robot.demo_length(r), core::InputError, path,
+                         ": robot demo ", r, " has ", map.robot_frames[r],
+                         " frames but the dataset's has ", robot.demo_length(r));
+  }
+}
+
+void WriteText(const fs::path& path, const std::string& text) {
+  core::WriteFileAtomically(path.string(), text);
+}
+
+// Resumable state, saved every checkpoint_every epochs into <partial>/resume.
+struct ResumeState {
+  int epoch = 0;  // epochs finished
+  long steps = 0;
+  std::vector<std::string> loss_rows;
+};
+
+void SaveResume(const fs::path& dir, DiffusionPolicy& model, torch::optim::AdamW& optimizer,
+                const ResumeState& state) {
+  fs::create_directories(dir);
+  const std::string model_tmp = core::TemporaryPathFor((dir / "model.pt").string());
+  const std::string optim_tmp = core::TemporaryPathFor((dir / "optimizer.pt").string());
+  torch::save(model, model_tmp);
+  torch::save(optimizer, optim_tmp);
+  core::CommitTemporary(model_tmp, (dir / "model.pt").string());
+  core::CommitTemporary(optim_tmp, (dir / "optimizer.pt").string());
+  // state.json last: it names the epoch the two files above belong to
+  nlohmann::json json = {
+      {"epoch", state.epoch}, {"steps", state.steps}, {"loss_rows", state.loss_rows}};
+  WriteText(dir / "state.json", json.dump(1));
+}
+
+bool LoadResume(const fs::path& dir, DiffusionPolicy& model, torch::optim::AdamW& optimizer,
+                ResumeState* state) {
+  if (!fs::exists(dir / "state.json")) return false;
+  try {
+    const nlohmann::json json =
+        nlohmann::json::parse(core::ReadFile((dir / "state.json").string()));
+    state->epoch = json.at("epoch").get<int>();
+    state->steps = json.at("steps").get<long>();
+    state->loss_rows = json.at("loss_rows").get<std::vector<std::string>>();
+    torch::load(model, (dir / "model.pt").string());
+    torch::load(optimizer, (dir / "optimizer.pt").string());
+  } catch (const std::exception& e) {
+    throw core::InputError(dir.string() + ": cannot resume from this checkpoint: " + e.what());
+  }
+  return true;
+}
+
+std::string ResolvedConfig(const TrainOptions& o, const TrainConfig& train,
+                           const PolicyConfig& policy, const Method& method, int epochs) {
+  std::ostringstream out;
+  out << "# Resolved configuration of this run (immimic " << core::SoftwareVersion() << ")\n"
+      << "seed: " << o.seed << "\n"
+      << "task: " << o.task << "\nembodiment: " << o.embodiment << "\n"
+      << "data:\n  robot: \"" << o.robot_path << "\"\n  robot_demos: " << o.robot_demos
+      << "\n  human: \"" << o.human_path << "\"\n  map: \"" << o.map_path << "\"\n"
+      << "train:\n  policy: " << train.policy << "\n  epochs: " << epochs
+      << "\n  batch_size: " << train.batch_size << "\n  learning_rate: " << train.learning_rate
+      << "\n  weight_decay: " << train.weight_decay << "\n  warmup_steps: " << train.warmup_steps
+      << "\n  threads: " << train.threads << "\n  checkpoint_every: " << train.checkpoint_every
+      << "\nmethod:\n";
+  std::istringstream method_yaml(method.ResolvedYaml());
+  for (std::string line; std::getline(method_yaml, line);) out << "  " << line << "\n";
+  out << "policy:\n";
+  std::istringstream policy_yaml(PolicyConfigToYaml(policy));
+  for (std::string line; std::getline(policy_yaml, line);) out << "  " << line << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+TrainConfig LoadTrainConfig(const std::string& path) {
+  const core::YamlNode yaml = core::YamlNode::LoadFile(path);
+  TrainConfig c;
+  c.policy = yaml.GetOr<std::string>("policy", c.policy);
+  c.epochs = yaml.GetOr<int>("epochs", c.epochs);
+  c.batch_size = yaml.GetOr<int>("batch_size", c.batch_size);
+  c.learning_rate = yaml.GetOr<double>("learning_rate", c.learning_rate);
+  c.weight_decay = yaml.GetOr<double>("weight_decay", c.weight_decay);
+  c.warmup_steps = yaml.GetOr<int>("warmup_steps", c.warmup_steps);
+  c.threads = yaml.GetOr<int>("threads", c.threads);
+  c.checkpoint_every = yaml.GetOr<int>("checkpoint_every", c.checkpoint_every);
+  yaml.RejectUnknownKeys();
+  auto check = [&](bool ok, const char* key, const char* rule) {
+    IMMIMIC_THROW_UNLESS(ok, core::ConfigError, path, ": ", key, " ", rule);
+  };
+  check(c.epochs > 0, "epochs", "must be positive");
+  check(c.batch_size > 0, "batch_size", "must be positive");
+  check(c.learning_rate > 0 && std::isfinite(c.learning_rate), "learning_rate", "must be positive");
+  check(c.weight_decay >= 0 && std::isfinite(c.weight_decay), "weight_decay", "must be >= 0");
+  check(c.warmup_steps >= 0, "warmup_steps", "must be >= 0");
+  check(c.threads > 0, "threads", "must be positive");
+  check(c.checkpoint_every > 0, "checkpoint_every", "must be positive");
+  return c;
+}
+
+TrainSummary Train(const TrainOptions& options,
+                   const std::function<void(const TrainProgress&)>& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::unique_ptr<Method> method = MakeMethod(options.method, options.method_config);
+  TrainConfig train = LoadTrainConfig(
+      options.config_path.empty() ? core::ConfigPath("train/default.yaml") : options.config_path);
+  const int epochs = options.epochs > 0 ? options.epochs : train.epochs;
+  const PolicyConfig policy_config = LoadPolicyConfig(PolicyConfigPath(train.policy));
+  IMMIMIC_THROW_UNLESS(!method->uses_human() || !options.human_path.empty(), core::InputError,
+                       "method ", method->name(), " needs --human (retargeted human videos)");
+  IMMIMIC_THROW_UNLESS(method->alignment_mode().empty() || !options.map_path.empty(),
+                       core::InputError, "method ", method->name(), " needs --map (a ",
+                       method->alignment_mode(), " alignment from immimic map)");
+
+  // the run folder: refuse to overwrite a finished run; resume or start a .partial one
+  const fs::path out(options.out_dir);
+  const fs::path partial = out.string() + ".partial";
+  IMMIMIC_THROW_UNLESS(!options.out_dir.empty(), core::InputError, "--out is required");
+  IMMIMIC_THROW_UNLESS(!fs::exists(out), core::InputError, out.string(),
+                       " exists already (a finished run); choose another --out");
+  if (!options.resume && fs::exists(partial)) {
+    throw core::InputError(partial.string() +
+                           " holds an interrupted run: pass --resume to continue it, or remove it");
+  }
+
+  // data: robot demos, and human videos with their alignment when the method uses them
+  DomainLoadOptions load;
+  load.image_size = policy_config.image_size;
+  load.require_wrist = policy_config.use_wrist_camera;
+  load.max_demos = options.robot_demos;
+  const DomainFrames robot = LoadDomainFrames(options.robot_path, load);
+  IMMIMIC_THROW_UNLESS(options.task.empty() || robot.task == options.task, core::InputError,
+                       options.robot_path, ": demos of task '", robot.task, "', not '",
+                       options.task, "'");
+  IMMIMIC_THROW_UNLESS(options.embodiment.empty() || robot.embodiment == options.embodiment,
+                       core::InputError, options.robot_path, ": demos of embodiment '",
+                       robot.embodiment, "', not '", options.embodiment, "'");
+  DomainFrames human;
+  if (method->uses_human()) {
+    load.max_demos = 0;
+    human = LoadDomainFrames(options.human_path, load);
+    CheckCompatible(robot, human, options);
+  }
+  mapping::AlignmentFile alignment;
+  if (!method->alignment_mode().empty()) {
+    alignment = mapping::ReadAlignmentFile(options.map_path);
+    CheckAlignment(alignment, method->alignment_mode(), robot, human, options.map_path);
+  }
+
+  // normalisation from robot statistics only (the paper): human data maps through it
+  PolicyNormalizer normalizer;
+  {
+    std::vector<double> actions(robot.actions.begin(), robot.actions.end());
+    std::vector<double> proprio(robot.proprio.begin(), robot.proprio.end());
+    MinMaxNormalizer::Fitter a(robot.action_dim), p(robot.proprio_dim);
+    a.Add(actions.data(), robot.frames(), "robot actions");
+    p.Add(proprio.data(), robot.frames(), "robot proprio");
+    normalizer.action = a.Fit();
+    normalizer.proprio = p.Fit();
+  }
+
+  torch::set_num_threads(train.threads);
+  DiffusionPolicy model(policy_config, robot.proprio_dim, robot.action_dim,
+                        core::DeriveSeed(options.seed, kInitStream));
+  torch::optim::AdamW optimizer(
+      model->parameters(),
+      torch::optim::AdamWOptions(train.learning_rate).weight_decay(train.weight_decay));
+
+  const std::string resolved = ResolvedConfig(options, train, policy_config, *method, epochs);
+  ResumeState state;
+  fs::create_directories(partial);
+  if (options.resume && LoadResume(partial / "resume", model, optimizer, &state)) {
+    IMMIMIC_THROW_UNLESS(core::ReadFile((partial / "config.yaml").string()) == resolved,
+                         core::InputError, partial.string(),
+                         ": was started with other settings (config.yaml differs); cannot resume");
+  }
+  WriteText(partial / "config.yaml", resolved);
+
+  const DomainTensors robot_t = ToTensors(robot, normalizer);
+  DomainTensors human_t;
+  if (method->uses_human()) human_t = ToTensors(human, normalizer);
+  const std::vector<SampleRef> robot_frames = AllFrames(robot);
+  const int batch = train.batch_size;
+  const int robot_steps = static_cast<int>((robot_frames.size() + batch - 1) / batch);
+  long total_steps = 0;
+  for (int e = 0; e < epochs; ++e) total_steps += method->EpochSteps(e, epochs, robot_steps).size();
+
+  long samples = 0;
+  const auto train_start = std::chrono::steady_clock::now();
+  const int first_epoch = state.epoch;
+  double last_loss = 0.0;
+  model->train();
+  for (int epoch = state.epoch; epoch < epochs; ++epoch) {
+    model->noise_generator().set_current_seed(
+        core::DeriveSeed(core::DeriveSeed(options.seed, kNoiseStream), epoch));
+    core::Rng rng(core::DeriveSeed(core::DeriveSeed(options.seed, kBatchStream), epoch));
+    std::vector<SampleRef> order = robot_frames;
+    Shuffle(&order, rng);
+    size_t cursor = 0;
+    double loss_sum[3] = {0, 0, 0};
+    int loss_count[3] = {0, 0, 0};
+    double alpha_sum = 0.0;
+    for (StepKind kind : method->EpochSteps(epoch, epochs, robot_steps)) {
+      torch::Tensor cond, actions;
+      std::vector<SampleRef> picks;
+      if (kind == StepKind::kRobot) {
+        // one pass over the shuffled robot frames per epoch, wrapping for the last batch
+        for (int i = 0; i < batch; ++i) picks.push_back(order[(cursor++) % order.size()]);
+        Batch b = Gather(robot_t, picks, policy_config);
+        cond = model->Encode(b.obs);
+        actions = b.actions;
+      } else {
+        for (int i = 0; i < batch; ++i) picks.push_back(RandomFrame(human, rng));
+        Batch h = Gather(human_t, picks, policy_config);
+        if (kind == StepKind::kHuman) {
+          cond = model->Encode(h.obs);
+          actions = h.actions;
+        } else {
+          std::vector<SampleRef> partners;
+          for (const SampleRef& s : picks) {
+            if (method->pairing() == Pairing::kAligned) {
+              const int r = static_cast<int>(rng.Uniform(0.0, robot.demos()));
+              partners.push_back({r, alignment.at(s.demo, r).robot_frame[s.frame]});
+            } else {
+              partners.push_back(RandomFrame(robot, rng));
+            }
+          }
+          Batch r = Gather(robot_t, partners, policy_config);
+          const double a = method->MixAlpha(epoch, epochs, rng);
+          alpha_sum += a;
+          cond = a * model->Encode(h.obs) + (1.0 - a) * model->Encode(r.obs);
+          actions = a * h.actions + (1.0 - a) * r.actions;
+        }
+      }
+      torch::Tensor loss = model->Loss(cond, actions);
+      for (auto& group : optimizer.param_groups()) {
+        static_cast<torch::optim::AdamWOptions&>(group.options())
+            .lr(LearningRate(train, state.steps, total_steps));
+      }
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      const double value = loss.item<double>();
+      IMMIMIC_THROW_UNLESS(std::isfinite(value), core::Error, "training diverged: loss is ", value,
+                           " at epoch ", epoch, " step ", state.steps);
+      loss_sum[static_cast<int>(kind)] += value;
+      ++loss_count[static_cast<int>(kind)];
+      ++state.steps;
+      samples += batch * (kind == StepKind::kMixed ? 2 : 1);
+    }
+    auto mean = [&](int k) { return loss_count[k] ? loss_sum[k] / loss_count[k] : 0.0; };
+    const int total_count = loss_count[0] + loss_count[1] + loss_count[2];
+    last_loss = (loss_sum[0] + loss_sum[1] + loss_sum[2]) / std::max(1, total_count);
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - train_start).count();
+    std::ostringstream row;
+    row << epoch + 1 << "," << state.steps << "," << last_loss << "," << mean(0) << "," << mean(1)
+        << "," << mean(2) << "," << (loss_count[2] ? alpha_sum / loss_count[2] : 0.0) << ","
+        << elapsed;
+    state.loss_rows.push_back(row.str());
+    state.epoch = epoch + 1;
+    const bool stop = options.stop_after_epochs > 0 &&
+                      state.epoch - first_epoch >= options.stop_after_epochs &&
+                      state.epoch < epochs;
+    if (state.epoch % train.checkpoint_every == 0 || state.epoch == epochs || stop) {
+      SaveResume(partial / "resume", model, optimizer, state);
+    }
+    IMMIMIC_THROW_UNLESS(!stop, core::Error, "stopped after ", options.stop_after_epochs,
+                         " epochs as asked; continue with --resume");
+    if (progress) {
+      const int done = state.epoch - first_epoch;
+      progress({state.epoch, epochs, last_loss, elapsed, elapsed / done * (epochs - state.epoch)});
+    }
+  }
+
+  // the finished run: policy, loss curve, summary; then the rename that makes it a run
+  model->eval();
+  SaveCheckpoint((partial / "policy").string(), model, normalizer);
+  std::string csv = "epoch,steps,loss,robot_loss,human_loss,mixed_loss,mean_alpha,seconds\n";
+  for (const auto& r : state.loss_rows) csv += r + "\n";
+  WriteText(partial / "loss.csv", csv);
+  TrainSummary summary;
+  summary.run_dir = out.string();
+  summary.method = method->name();
+  summary.epochs = epochs;
+  summary.steps = state.steps;
+  summary.samples = samples;
+  summary.final_loss = last_loss;
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double train_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - train_start).count();
+  summary.samples_per_second = samples / std::max(1e-9, train_seconds);
+  summary.parameters = static_cast<int>(model->parameter_count());
+  nlohmann::json run = {{"version", core::SoftwareVersion()},
+                        {"seed", options.seed},
+                        {"method", summary.method},
+                        {"task", robot.task},
+                        {"embodiment", robot.embodiment},
+                        {"epochs", epochs},
+                        {"steps", summary.steps},
+                        {"final_loss", summary.final_loss},
+                        {"parameters", summary.parameters},
+                        {"robot_demos", robot.demos()},
+                        {"human_demos", method->uses_human() ? human.demos() : 0},
+                        {"env_args", nlohmann::json::parse(robot.env_args)}};
+  WriteText(partial / "run.json", run.dump(2) + "\n");
+  fs::remove_all(partial / "resume");
+  fs::rename(partial, out);
+  return summary;
+}
+
+}  // namespace immimic::agents

@@ -1,0 +1,46 @@
+// immimic eval: rolls a trained run out in simulation and scores it.
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "agents/trained_policy.h"
+#include "benchmarks/rollout.h"
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "datasets/demo_replay.h"
+
+namespace immimic::cli {
+
+Command RegisterEval(CLI::App& app) {
+  auto run_dir = std::make_shared<std::string>();
+  auto o = std::make_shared<benchmarks::RolloutOptions>();
+  auto* sub = app.add_subcommand("eval", "Evaluate a trained run in simulation (JSON report)");
+  sub->add_option("--run", *run_dir, "Run folder from immimic train")->required();
+  sub->add_option("--episodes", o->episodes, "Episodes")->check(CLI::Range(1, 100000));
+  sub->add_option("--seed", o->seed, "Evaluation seed (episode seeds derive from it)");
+  sub->add_option("--threads", o->threads, "Rollout threads (default: one per core)")
+      ->check(CLI::Range(0, 256));
+  sub->add_option("--max-steps", o->max_steps, "End episodes after this many steps (0: env limit)")
+      ->check(CLI::Range(0, 1000000));
+  sub->add_option("--video", o->video_path, "Write the episodes' agentview video (mp4)");
+  sub->add_option("--video-episodes", o->video_episodes, "Only the first N episodes in the video")
+      ->check(CLI::Range(0, 100000));
+  return [run_dir, o] {
+    const agents::TrainedRunInfo run = agents::ReadRunInfo(*run_dir);
+    const envs::EnvConfig config =
+        datasets::EnvConfigFromEnvArgs(run.env_args, *run_dir + "/run.json");
+    const agents::PolicyFactory factory =
+        agents::TrainedPolicyFactory(run, agents::DefaultExecutorConfig(run));
+    Progress bar("eval", std::cerr);
+    const benchmarks::RolloutResult result = benchmarks::EvaluatePolicy(
+        config, factory, *o, [&](int done, int total) { bar.Update(done, total); });
+    bar.Finish();
+    nlohmann::json report = benchmarks::ToJson(result);
+    report["run"] = *run_dir;
+    report["method"] = run.method;
+    std::cout << report.dump() << "\n";
+    return 0;
+  };
+}
+
+}  // namespace immimic::cli

@@ -1,0 +1,173 @@
+// End-to-end training on tiny synthetic datasets: the run folder, every method's data path
+// (robot, human, mixed with random and aligned partners), determinism and resumption.
+#include "agents/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+
+#include "agents/checkpoint.h"
+#include "agents/method.h"
+#include "agents/trained_policy.h"
+#include "core/error.h"
+#include "mapping/alignment_file.h"
+#include "tests/agents/synthetic_dataset.h"
+
+namespace immimic::agents {
+namespace {
+namespace fs = std::filesystem;
+
+class TrainerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("immimic_trainer_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    robot_ = (dir_ / "robot.hdf5").string();
+    human_ = (dir_ / "human.hdf5").string();
+    testing::WriteSyntheticDataset(robot_, {12, 10}, 16, false);
+    testing::WriteSyntheticDataset(human_, {6, 5, 7}, 16, true);
+    std::ofstream(dir_ / "policy.yaml") << "image_size: 16\nobs_horizon: 2\naction_horizon: 4\n"
+                                           "encoder: {channels: [4, 8], keypoints: 4, "
+                                           "feature_dim: 8}\n"
+                                           "unet: {down_dims: [8, 16], groups: 4, "
+                                           "step_embed_dim: 8}\n";
+    std::ofstream(dir_ / "train.yaml") << "policy: " << (dir_ / "policy.yaml").string()
+                                       << "\nepochs: 3\nbatch_size: 8\nwarmup_steps: 2\n"
+                                          "threads: 1\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  TrainOptions Options(const std::string& method, const std::string& out) const {
+    TrainOptions o;
+    o.method = method;
+    o.config_path = (dir_ / "train.yaml").string();
+    o.robot_path = robot_;
+    o.out_dir = (dir_ / out).string();
+    o.seed = 5;
+    if (method != "robot_only") o.human_path = human_;
+    return o;
+  }
+
+  // A diagonal-ish alignment of every human demo to every robot demo.
+  std::string WriteAlignment(const std::string& mode) const {
+    mapping::AlignmentFile file;
+    file.mode = mode;
+    file.embodiment = "robotiq";
+    file.human_demo_names = {"demo_0", "demo_1", "demo_2"};
+    file.robot_demo_names = {"demo_0", "demo_1"};
+    file.human_frames = {6, 5, 7};
+    file.robot_frames = {12, 10};
+    for (int h = 0; h < 3; ++h) {
+      for (int r = 0; r < 2; ++r) {
+        mapping::AlignedPair pair;
+        for (int t = 0; t < file.human_frames[h]; ++t) {
+          pair.robot_frame.push_back(t * (file.robot_frames[r] - 1) / (file.human_frames[h] - 1));
+        }
+        pair.cost = 1.0;
+        pair.mean_step_cost = 0.1;
+        pair.path_length = file.human_frames[h] + file.robot_frames[r] - 1;
+        file.pairs.push_back(pair);
+      }
+    }
+    const std::string path = (dir_ / ("map_" + mode + ".h5")).string();
+    mapping::WriteAlignmentFile(path, file);
+    return path;
+  }
+
+  static std::vector<torch::Tensor> Weights(const std::string& run) {
+    std::vector<torch::Tensor> weights;
+    for (const auto& p : LoadCheckpoint(run + "/policy").policy->parameters()) {
+      weights.push_back(p.detach().clone());
+    }
+    return weights;
+  }
+  static bool SameWeights(const std::string& a, const std::string& b) {
+    const auto wa = Weights(a), wb = Weights(b);
+    if (wa.size() != wb.size()) return false;
+    for (size_t i = 0; i < wa.size(); ++i) {
+      if (!torch::equal(wa[i], wb[i])) return false;
+    }
+    return true;
+  }
+
+  fs::path dir_;
+  std::string robot_, human_;
+};
+
+TEST_F(TrainerTest, RobotOnlyWritesACompleteRunFolder) {
+  const TrainSummary s = Train(Options("robot_only", "run"));
+  const fs::path run = dir_ / "run";
+  for (const char* file : {"config.yaml", "loss.csv", "run.json", "policy/weights.pt",
+                           "policy/normalizer.json", "policy/policy.yaml"}) {
+    EXPECT_TRUE(fs::exists(run / file)) << file;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "run.partial"));
+  EXPECT_FALSE(fs::exists(run / "resume"));
+  EXPECT_EQ(s.epochs, 3);
+  EXPECT_EQ(s.steps, 3 * 3);  // 22 robot frames / batch 8 = 3 steps per epoch
+  EXPECT_TRUE(std::isfinite(s.final_loss));
+  const TrainedRunInfo info = ReadRunInfo(run.string());
+  EXPECT_EQ(info.method, "robot_only");
+  EXPECT_EQ(info.task, "push");
+  EXPECT_EQ(info.embodiment, "robotiq");
+  // a finished run is never overwritten
+  EXPECT_THROW(Train(Options("robot_only", "run")), core::InputError);
+}
+
+TEST_F(TrainerTest, EveryMethodTrainsOnItsData) {
+  const std::string action_map = WriteAlignment("action");
+  const std::string visual_map = WriteAlignment("visual");
+  for (const auto& method : MethodNames()) {
+    TrainOptions o = Options(method, "run_" + method);
+    if (method == "immimic_a") o.map_path = action_map;
+    if (method == "immimic_v") o.map_path = visual_map;
+    const TrainSummary s = Train(o);
+    EXPECT_TRUE(std::isfinite(s.final_loss)) << method;
+    EXPECT_EQ(s.steps, method == "robot_only" ? 9 : 18) << method;
+  }
+}
+
+TEST_F(TrainerTest, MissingHumanDataOrAlignmentIsAClearError) {
+  TrainOptions o = Options("immimic_a", "run");
+  EXPECT_THROW(Train(o), core::InputError);  // no --map
+  o.map_path = WriteAlignment("visual");
+  EXPECT_THROW(Train(o), core::InputError);  // wrong mode
+  o = Options("co_train", "run");
+  o.human_path = "";
+  EXPECT_THROW(Train(o), core::InputError);
+  o.human_path = robot_;  // robot data where human videos belong
+  EXPECT_THROW(Train(o), core::InputError);
+  o = Options("robot_only", "run");
+  o.task = "hammer";
+  EXPECT_THROW(Train(o), core::InputError);
+}
+
+TEST_F(TrainerTest, SameSeedSameWeightsAndResumeMatchesAnUninterruptedRun) {
+  Train(Options("random_map", "a"));
+  Train(Options("random_map", "b"));
+  EXPECT_TRUE(SameWeights((dir_ / "a").string(), (dir_ / "b").string()));
+
+  TrainOptions interrupted = Options("random_map", "c");
+  interrupted.stop_after_epochs = 1;
+  EXPECT_THROW(Train(interrupted), core::Error);  // stopped: only c.partial exists
+  EXPECT_FALSE(fs::exists(dir_ / "c"));
+  EXPECT_TRUE(fs::exists(dir_ / "c.partial"));
+  EXPECT_THROW(Train(Options("random_map", "c")), core::InputError);  // needs --resume
+  TrainOptions resumed = Options("random_map", "c");
+  resumed.resume = true;
+  Train(resumed);
+  EXPECT_TRUE(SameWeights((dir_ / "a").string(), (dir_ / "c").string()));
+
+  TrainOptions other_seed = Options("random_map", "d");
+  other_seed.seed = 6;
+  Train(other_seed);
+  EXPECT_FALSE(SameWeights((dir_ / "a").string(), (dir_ / "d").string()));
+}
+
+}  // namespace
+}  // namespace immimic::agents
