@@ -94,7 +94,7 @@ ExpertEpisode RunExpert(Env& env, uint64_t seed, MotionStyle style, bool record,
     if (index >= plan.size()) break;
     const Waypoint& w = plan[index];
     double seconds = w.seconds * (1.0 + p.timing_jitter * rng.Uniform(-1.0, 1.0));
-    if (teleop) seconds *= p.teleop_slowdown;
+    if (teleop && !w.quick) seconds *= p.teleop_slowdown;
     // teleoperators overshoot a little on coarse moves and correct back
     std::vector<std::pair<Eigen::Vector3d, double>> targets;
     if (teleop && !w.precise && p.teleop_overshoot_m > 0) {

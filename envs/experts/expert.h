@@ -29,6 +29,7 @@ struct Waypoint {
   double seconds = 1.0;  // nominal duration at human speed
   bool precise = false;  // teleoperation: approach slowly, no overshoot (grasp, place)
   std::string label;     // "approach", "grasp", ... for logs and tests
+  bool quick = false;    // teleoperation: not slowed down (an operator strikes or flicks fast)
 };
 
 struct StyleParameters {

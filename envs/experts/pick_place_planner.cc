@@ -1,11 +1,12 @@
 // Scripted expert for pick_place (see envs/experts/expert.h): grasp the cube from above as the
 // lift expert does (TCP at the cube centre, approach axis down, yaw folded onto the cube's
 // faces, the embodiment's `closed` hand), carry it over the pad, lower it until it almost
-// rests there, open the hand and retreat upward.
+// rests there, open the hand (the human hand: thumb first) and retreat upward.
 //
 // Closed loop (Replan):
 //  - before the transport: if the cube is not in the hand (it slipped or was never grasped),
 //    go back and grasp it again from its current pose (at most twice);
+//  - before lowering: if the cube fell out on the way, grasp it again and carry it over again;
 //  - before the transport and before lowering: place by the cube, not by the TCP: the cube's
 //    measured offset from the TCP is subtracted, so a cube that sits off-centre in the hand
 //    still lands where it should.
@@ -50,6 +51,18 @@ class PickPlacePlanner : public TaskPlanner {
                     closed_, 0.85 * time_scale_, false, "transport"});
     plan.push_back({place + Eigen::Vector3d(0, 0, release_clearance_), carry_rotation, closed_,
                     0.6 * time_scale_, true, "lower"});
+    if (!c.env.embodiment().is_robot()) {
+      // a person lets go thumb first: the squeezing thumb, left alone against the cube while
+      // the fingers open, flicks it off the pad
+      Eigen::VectorXd thumb_open = closed_;
+      for (size_t i = 0; i < c.env.embodiment().hand.size(); ++i) {
+        if (c.env.embodiment().hand[i].name.rfind("thumb", 0) == 0) {
+          thumb_open[static_cast<long>(i)] = open_[static_cast<long>(i)];
+        }
+      }
+      plan.push_back({place + Eigen::Vector3d(0, 0, release_clearance_), carry_rotation, thumb_open,
+                      0.2 * time_scale_, true, "release_thumb"});
+    }
     plan.push_back({place + Eigen::Vector3d(0, 0, release_clearance_), carry_rotation, open_,
                     0.4 * time_scale_, true, "release"});
     plan.push_back({place + Eigen::Vector3d(0, 0, retreat_height_), carry_rotation, open_,
@@ -74,12 +87,25 @@ class PickPlacePlanner : public TaskPlanner {
       w.position =
           PlaceCube(c.obs) + Eigen::Vector3d(0, 0, carry_height_ + kCubeHalf) + (tcp - cube);
     } else if (w.label == "lower") {
+      const bool held = cube.z() > kTableTop + kCubeHalf + 0.03 && (cube - tcp).norm() < 0.04;
+      if (!held && regrasps_ < 2) {
+        // dropped on the way (a fast human transport can shake it loose): grasp it again from
+        // where it fell and carry it over once more (the transport is re-aimed when it comes)
+        ++regrasps_;
+        std::vector<Waypoint> again = Grasp(c, 0.07, 0.75);
+        again.front().label = "regrasp_approach";
+        Waypoint transport = (*plan)[index - 1];
+        again.push_back(transport);
+        plan->insert(plan->begin() + static_cast<long>(index), again.begin(), again.end());
+        return;
+      }
       const Eigen::Vector3d offset = tcp - cube;  // TCP relative to the held cube
       w.position = PlaceCube(c.obs) + Eigen::Vector3d(0, 0, release_clearance_) + offset;
-      Waypoint& release = (*plan)[index + 1];
-      release.position = w.position;
-      Waypoint& retreat = (*plan)[index + 2];
-      retreat.position = w.position + Eigen::Vector3d(0, 0, retreat_height_);
+      for (size_t k = index + 1; k < plan->size(); ++k) {  // release(s), then the retreat
+        Waypoint& next = (*plan)[k];
+        next.position = w.position;
+        if (next.label == "retreat") next.position.z() += retreat_height_;
+      }
     }
   }
 

@@ -1,10 +1,10 @@
 #pragma once
-// hammer-v1: grasp a toy hammer (25 cm, 250 g) lying on the table and strike a nail standing in
-// a fixed block, driving it down. Objects: assets/objects/hammer.xml (free),
-// nail_fixture.xml (block: a mocap body placed per episode; nail: a vertical slide joint held
-// by dry friction, so it moves only when struck or pressed hard). Numbers:
-// configs/tasks/hammer.yaml. Object state: [hammer pose 7, nail pose 7].
-// Success: the nail has been driven down by at least min_drive_depth from its start.
+// hammer-v2: grasp a toy hammer (25 cm, 250 g; v2: head centred on the handle axis) lying on the
+// table and strike a nail standing in a fixed block, driving it down. Objects:
+// assets/objects/hammer.xml (free), nail_fixture.xml (block: a mocap body placed per episode; nail:
+// a vertical slide joint held by dry friction, so it moves only when struck or pressed hard).
+// Numbers: configs/tasks/hammer.yaml. Object state: [hammer pose 7, nail pose 7]. Success: the nail
+// has been driven down by at least min_drive_depth from its start.
 
 #include "envs/task.h"
 #include "envs/tasks/task_common.h"
@@ -25,7 +25,7 @@ class Hammer : public Task {
   Hammer();  // configs/tasks/hammer.yaml
   explicit Hammer(HammerConfig config) : config_(config) {}
 
-  std::string id() const override { return "hammer-v1"; }
+  std::string id() const override { return "hammer-v2"; }
   std::vector<std::string> ObjectAssets() const override {
     return {"objects/hammer.xml", "objects/nail_fixture.xml"};
   }
@@ -38,10 +38,10 @@ class Hammer : public Task {
   // How far the nail is below its start (m); its start is qpos 0 of nail_joint.
   static double DriveDepth(const mjModel* m, const mjData* d);
 
-  static constexpr double kHammerRestHeight = 0.02;  // origin above the table when lying flat
-  // half extents around the origin (head end: 13.5 cm along the handle, 5 cm across)
+  static constexpr double kHammerRestHeight = 0.012;  // origin above the table when lying flat
+  // half extents around the origin (head end: 13.1 cm along the handle, 4.5 cm across)
   static constexpr double kHammerHalfLength = 0.135;
-  static constexpr double kHammerHalfWidth = 0.05;
+  static constexpr double kHammerHalfWidth = 0.045;
   static constexpr double kBlockHalfSize = 0.03;  // 6 x 6 cm block
 
  private:
