@@ -1,24 +1,37 @@
 #include "mapping/dtw.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "core/error.h"
+
+// Vectors of doubles are passed between inline helpers of the kernels only, never across an
+// ABI boundary, so GCC's note that their calling convention depends on AVX-512 does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace immimic::mapping {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-// Rows computed together: each row's running minimum is a serial add+min chain, so interleaving
-// a few rows keeps the core busy while one chain waits.
-constexpr int kBlockRows = 4;
+constexpr int kLanes = kTileLanes;
+// Wavefront steps whose frame distances are computed in one call (a 4 KiB tile, in L1).
+constexpr int kChunk = 64;
+
+// One wavefront step: kLanes doubles, one per row of a block (GCC vector extension: one AVX-512
+// register, two AVX2 or four SSE2 registers, whichever clone runs).
+typedef double Lanes __attribute__((vector_size(kLanes * sizeof(double))));
+typedef int64_t LaneMask __attribute__((vector_size(kLanes * sizeof(int64_t))));
+typedef signed char LaneBytes __attribute__((vector_size(kLanes)));
+static_assert(kLanes == 8, "the shuffles below are written for 8 lanes");
+
+// How a cell was entered: the tie-break order of dtw.h.
+constexpr int64_t kFromDiagonal = 0, kFromUp = 1, kFromLeft = 2;
 
 // Allowed robot frames [lo[i], hi[i]] of each human frame i.
 struct Band {
   std::vector<int> lo, hi;
-  bool banded = false;
 };
 
 Band MakeBand(int n, int m, const std::optional<int>& window) {
@@ -30,7 +43,6 @@ Band MakeBand(int n, int m, const std::optional<int>& window) {
   if (!window) return band;
   const int w = *window;
   IMMIMIC_THROW_UNLESS(w >= 0, core::InputError, "DTW: Sakoe-Chiba window ", w, " < 0");
-  band.banded = true;
   const double slope = n > 1 ? static_cast<double>(m - 1) / (n - 1) : 0.0;
   constexpr double kSlack = 1e-9;  // i * slope is inexact; a cell exactly on the edge is inside
   for (int i = 0; i < n; ++i) {
@@ -49,135 +61,185 @@ Band MakeBand(int n, int m, const std::optional<int>& window) {
   return band;
 }
 
-// Rows cur[0..R) of the accumulated cost over padded columns [lo, hi]; prev is the row above.
-// Padded column j holds robot frame j - 1; column 0 and cells outside the band hold +inf.
-template <int R>
-void BlockRows(const double* prev, double* const* cur, const double* const* cost, int lo, int hi) {
-  double left[R];
-  for (int r = 0; r < R; ++r) left[r] = cur[r][lo - 1];
-  double diag = prev[lo - 1];
-  for (int j = lo; j <= hi; ++j) {
-    double row_diag = diag;  // row above at j - 1, then each row's own j - 1 for the next
-    double up = prev[j];
-    diag = up;
-    for (int r = 0; r < R; ++r) {
-      const double d = cost[r][j] + std::min(std::min(row_diag, up), left[r]);
-      row_diag = left[r];
-      up = d;
-      left[r] = d;
-      cur[r][j] = d;
-    }
-  }
+// Blocks of kLanes human frames are swept by anti-diagonals: at step s, lane l holds row
+// i0 + kLanes - 1 - l at robot frame s + l, so the three cells a cell depends on were computed
+// one step (left: same lane; up: lane l + 1) and two steps (diagonal) earlier and a whole step
+// is one vector operation. Each cell is still cost + min(diagonal, up, left), the textbook
+// recursion, so costs are bit-identical to a row-by-row implementation.
+struct BlockSpan {
+  int first_step, last_step;
+};
+
+BlockSpan SpanOf(const Band& band, int i0, int rows) {
+  // lane of row i0 + r is kLanes - 1 - r; its robot frames [lo, hi] are steps lo - l .. hi - l
+  return {band.lo[i0] - (kLanes - 1), band.hi[i0 + rows - 1] - (kLanes - 1) + (rows - 1)};
 }
 
-template <int R = kBlockRows>
-void RunBlock(int rows, const double* prev, double* const* cur, const double* const* cost, int lo,
-              int hi) {
-  if constexpr (R > 1) {
-    if (rows < R) return RunBlock<R - 1>(rows, prev, cur, cost, lo, hi);
+// The per-step recursion of one block over a chunk of steps whose tile cells outside the band
+// are +inf already. above/below are indexed by robot frame + kLanes + 1 (frame -1, before the
+// first, is index kLanes); left/diagonal carry the last two steps between chunks.
+//
+// One body, compiled for AVX-512, AVX2 and generic x86-64 and picked at load time. Not
+// target_clones as for the distance kernels: GCC lowers vector-extension comparisons before it
+// clones, for the generic target, and then compares lane by lane.
+#define IMMIMIC_SWEEP_CHUNK(name, target_attribute)                                            \
+  target_attribute void name(const double* __restrict tile, int first, int steps,              \
+                             const double* __restrict above, double* __restrict below,         \
+                             Lanes& state_left, Lanes& state_diagonal,                         \
+                             signed char* __restrict predecessor) {                            \
+    Lanes left = state_left, diagonal = state_diagonal;                                        \
+    for (int k = 0; k < steps; ++k) {                                                          \
+      const int s = first + k;                                                                 \
+      Lanes cost;                                                                              \
+      __builtin_memcpy(&cost, tile + k * kLanes, sizeof(cost));                                \
+      /* up: the lane above one step ago; the top lane's comes from the row above the block */ \
+      const Lanes row_above = Lanes{} + above[s + 2 * kLanes];                                 \
+      const Lanes up = __builtin_shufflevector(left, row_above, 1, 2, 3, 4, 5, 6, 7, 15);      \
+      const Lanes diagonal_or_up = diagonal < up ? diagonal : up;                              \
+      const Lanes cell = cost + (diagonal_or_up < left ? diagonal_or_up : left);               \
+      if (predecessor) {                                                                       \
+        /* masks are -1 or 0: 0 (diagonal), else 2 + (-1 when up <= left) */                   \
+        const LaneMask not_diagonal = ~((diagonal <= up) & (diagonal <= left));                \
+        const LaneMask code = not_diagonal & (kFromLeft + (up <= left));                       \
+        const LaneBytes bytes = __builtin_convertvector(code, LaneBytes);                      \
+        __builtin_memcpy(predecessor + k * kLanes, &bytes, sizeof(bytes));                     \
+      }                                                                                        \
+      below[s + kLanes + 1] = cell[0];                                                         \
+      diagonal = up;                                                                           \
+      left = cell;                                                                             \
+    }                                                                                          \
+    state_left = left;                                                                         \
+    state_diagonal = diagonal;                                                                 \
   }
-  BlockRows<R>(prev, cur, cost, lo, hi);
+
+IMMIMIC_SWEEP_CHUNK(SweepChunkAvx512, __attribute__((target("avx512f"))))
+IMMIMIC_SWEEP_CHUNK(SweepChunkAvx2, __attribute__((target("avx2"))))
+IMMIMIC_SWEEP_CHUNK(SweepChunkGeneric, )
+#undef IMMIMIC_SWEEP_CHUNK
+
+using SweepChunkFunction = decltype(&SweepChunkGeneric);
+
+SweepChunkFunction PickSweepChunk() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return SweepChunkAvx512;
+  if (__builtin_cpu_supports("avx2")) return SweepChunkAvx2;
+  return SweepChunkGeneric;
 }
 
-// Fills the accumulated cost, all n + 1 padded rows when full (for the path), else only a
-// rolling window of rows. fill(i, begin, end, out) writes the distances of human frame i to
-// robot frames [begin, end). Returns the total cost.
-template <typename FillRow>
-double Accumulate(int n, int m, const Band& band, const FillRow& fill, bool full,
-                  DtwWorkspace& ws) {
-  const size_t stride = static_cast<size_t>(m) + 1;
-  const size_t rows_kept = full ? static_cast<size_t>(n) + 1 : kBlockRows + 1;
-  ws.accumulated.resize(rows_kept * stride);
-  ws.cost_rows.resize(kBlockRows * stride);
-  double* acc = ws.accumulated.data();
-  if (band.banded || !full) {
-    std::fill(ws.accumulated.begin(), ws.accumulated.end(), kInf);
-  } else {
-    for (size_t r = 0; r < rows_kept; ++r) acc[r * stride] = kInf;
-    std::fill(acc, acc + stride, kInf);
-  }
-  acc[0] = 0.0;  // virtual cell before (0, 0)
+const SweepChunkFunction SweepChunk = PickSweepChunk();
 
-  std::array<double*, kBlockRows + 1> slot;  // rolling mode: slot[0] is the row above
-  for (int r = 0; r <= kBlockRows; ++r) slot[r] = acc + r * stride;
-  std::array<const double*, kBlockRows> cost;
-  for (int r = 0; r < kBlockRows; ++r) cost[r] = ws.cost_rows.data() + r * stride;
-
-  for (int i0 = 0; i0 < n; i0 += kBlockRows) {
-    const int rows = std::min(kBlockRows, n - i0);
-    const int lo = band.lo[i0];
-    const int hi = band.hi[i0 + rows - 1];
-    for (int r = 0; r < rows; ++r) {
-      const int i = i0 + r;
-      double* c = ws.cost_rows.data() + r * stride + 1;
-      fill(i, band.lo[i], band.hi[i] + 1, c + band.lo[i]);
-      std::fill(c + lo, c + band.lo[i], kInf);
-      std::fill(c + band.hi[i] + 1, c + hi + 1, kInf);
+// Sweeps all blocks; fill(i0, s0, steps, out) writes the tile of FrameDistance::CostTile.
+// With a path, records every cell's predecessor in ws. Returns the total cost.
+template <typename FillTile>
+double Sweep(int n, int m, const Band& band, const FillTile& fill, bool path, DtwWorkspace& ws) {
+  const int blocks = (n + kLanes - 1) / kLanes;
+  const size_t width = static_cast<size_t>(m) + 2 * kLanes + 1;
+  ws.above.assign(width, kInf);
+  ws.below.assign(width, kInf);
+  ws.above[kLanes] = 0.0;  // virtual cell before (0, 0)
+  ws.tile.resize(kChunk * kLanes);
+  if (path) {
+    ws.block_offset.resize(blocks + 1);
+    ws.block_first_step.resize(blocks);
+    ws.block_offset[0] = 0;
+    for (int b = 0; b < blocks; ++b) {
+      const BlockSpan span = SpanOf(band, b * kLanes, std::min(kLanes, n - b * kLanes));
+      ws.block_first_step[b] = span.first_step;
+      ws.block_offset[b + 1] =
+          ws.block_offset[b] + static_cast<size_t>(span.last_step - span.first_step + 1) * kLanes;
     }
-    const double* prev;
-    std::array<double*, kBlockRows> cur;
-    if (full) {
-      prev = acc + i0 * stride;
-      for (int r = 0; r < rows; ++r) cur[r] = acc + (i0 + 1 + r) * stride;
-    } else {
-      prev = slot[0];
-      for (int r = 0; r < rows; ++r) {
-        cur[r] = slot[1 + r];
-        cur[r][0] = kInf;  // a reused slot may be the first row, whose column 0 held 0
-        if (band.banded) std::fill(cur[r] + 1, cur[r] + stride, kInf);
+    ws.predecessor.resize(ws.block_offset[blocks]);
+  }
+  double total = kInf;
+  for (int b = 0; b < blocks; ++b) {
+    const int i0 = b * kLanes;
+    const int rows = std::min(kLanes, n - i0);
+    const BlockSpan span = SpanOf(band, i0, rows);
+    // robot frames allowed per lane (none for lanes past the last row), and the steps at which
+    // every lane is inside its band and needs no masking
+    int lo[kLanes], hi[kLanes];
+    int all_in_first = std::numeric_limits<int>::min(), all_in_last = span.last_step;
+    for (int l = 0; l < kLanes; ++l) {
+      const int r = kLanes - 1 - l;
+      lo[l] = r < rows ? band.lo[i0 + r] : m;
+      hi[l] = r < rows ? band.hi[i0 + r] : -1;
+      all_in_first = std::max(all_in_first, lo[l] - l);
+      all_in_last = std::min(all_in_last, hi[l] - l);
+    }
+    Lanes left, diagonal;
+    for (int l = 0; l < kLanes; ++l) left[l] = diagonal[l] = kInf;
+    diagonal[kLanes - 1] = ws.above[span.first_step + 2 * kLanes - 1];
+    for (int s0 = span.first_step; s0 <= span.last_step; s0 += kChunk) {
+      const int steps = std::min(kChunk, span.last_step - s0 + 1);
+      fill(i0, s0, steps, ws.tile.data());
+      for (int k = 0; k < steps; ++k) {
+        const int s = s0 + k;
+        if (s >= all_in_first && s <= all_in_last) continue;
+        for (int l = 0; l < kLanes; ++l) {
+          if (s + l < lo[l] || s + l > hi[l]) ws.tile[k * kLanes + l] = kInf;
+        }
       }
+      signed char* predecessor = path ? ws.predecessor.data() + ws.block_offset[b] +
+                                            static_cast<size_t>(s0 - span.first_step) * kLanes
+                                      : nullptr;
+      SweepChunk(ws.tile.data(), s0, steps, ws.above.data(), ws.below.data(), left, diagonal,
+                 predecessor);
     }
-    RunBlock(rows, prev, cur.data(), cost.data(), lo + 1, hi + 1);
-    if (!full) std::swap(slot[0], slot[rows]);
+    if (b == blocks - 1) {
+      // row n - 1 is lane kLanes - rows and reached robot frame m - 1 at the last step
+      total = left[kLanes - rows];
+    }
+    std::swap(ws.above, ws.below);
+    std::fill(ws.below.begin(), ws.below.end(), kInf);
   }
-  return full ? acc[n * stride + m] : slot[0][m];
+  return total;
 }
 
-// Traces one optimal path back from (n-1, m-1); ties as documented in dtw.h.
+// Follows the recorded predecessors back from (n-1, m-1).
 WarpingPath Backtrack(int n, int m, const DtwWorkspace& ws) {
-  const size_t stride = static_cast<size_t>(m) + 1;
-  const double* acc = ws.accumulated.data();
-  auto at = [&](int i, int j) { return acc[i * stride + j]; };  // padded coordinates
   WarpingPath path;
   path.reserve(n + m - 1);
-  int i = n, j = m;
-  path.emplace_back(i - 1, j - 1);
-  while (i > 1 || j > 1) {
-    const double diag = at(i - 1, j - 1);
-    const double up = at(i - 1, j);
-    const double left = at(i, j - 1);
-    if (diag <= up && diag <= left) {
+  int i = n - 1, j = m - 1;
+  path.emplace_back(i, j);
+  while (i > 0 || j > 0) {
+    const int b = i / kLanes;
+    const int lane = kLanes - 1 - i % kLanes;
+    const int step = j - lane;
+    const signed char code =
+        ws.predecessor[ws.block_offset[b] +
+                       static_cast<size_t>(step - ws.block_first_step[b]) * kLanes + lane];
+    if (code == kFromDiagonal) {
       --i;
       --j;
-    } else if (up <= left) {
+    } else if (code == kFromUp) {
       --i;
     } else {
       --j;
     }
-    path.emplace_back(i - 1, j - 1);
+    path.emplace_back(i, j);
   }
   std::reverse(path.begin(), path.end());
   return path;
 }
 
-template <typename FillRow>
-DtwResult Solve(int n, int m, const FillRow& fill, const DtwOptions& options,
+template <typename FillTile>
+DtwResult Solve(int n, int m, const FillTile& fill, const DtwOptions& options,
                 DtwWorkspace* workspace) {
   const Band band = MakeBand(n, m, options.window);
   DtwWorkspace local;
   DtwWorkspace& ws = workspace ? *workspace : local;
   DtwResult result;
-  result.cost = Accumulate(n, m, band, fill, /*full=*/true, ws);
+  result.cost = Sweep(n, m, band, fill, /*path=*/true, ws);
   result.path = Backtrack(n, m, ws);
   return result;
 }
 
-template <typename FillRow>
-double SolveCost(int n, int m, const FillRow& fill, const DtwOptions& options,
+template <typename FillTile>
+double SolveCost(int n, int m, const FillTile& fill, const DtwOptions& options,
                  DtwWorkspace* workspace) {
   const Band band = MakeBand(n, m, options.window);
   DtwWorkspace local;
-  return Accumulate(n, m, band, fill, /*full=*/false, workspace ? *workspace : local);
+  return Sweep(n, m, band, fill, /*path=*/false, workspace ? *workspace : local);
 }
 
 void CheckPrepared(const PreparedSequence& human, const PreparedSequence& robot) {
@@ -191,18 +253,25 @@ void CheckPrepared(const PreparedSequence& human, const PreparedSequence& robot)
 
 auto DistanceFill(const PreparedSequence& human, const PreparedSequence& robot,
                   const FrameDistance& distance) {
-  return [&](int i, int begin, int end, double* out) {
-    distance.CostRow(human, i, robot, begin, end, out);
+  return [&](int i0, int s0, int steps, double* out) {
+    distance.CostTile(human, i0, robot, s0, steps, out);
   };
 }
 
-auto CallbackFill(const CostFunction& cost) {
-  return [&](int i, int begin, int end, double* out) {
-    for (int j = begin; j < end; ++j) {
-      const double value = cost(i, j);
-      IMMIMIC_THROW_UNLESS(!std::isnan(value), core::InputError, "DTW: cost(", i, ", ", j,
-                           ") is NaN");
-      out[j - begin] = value;
+// the tile of CostTile from a callback; cells outside the matrix are masked by the sweep
+auto CallbackFill(int n, int m, const CostFunction& cost) {
+  return [&cost, n, m](int i0, int s0, int steps, double* out) {
+    for (int k = 0; k < steps; ++k) {
+      for (int l = 0; l < kLanes; ++l) {
+        const int i = i0 + kLanes - 1 - l, j = s0 + k + l;
+        double value = 0.0;
+        if (i < n && j >= 0 && j < m) {
+          value = cost(i, j);
+          IMMIMIC_THROW_UNLESS(!std::isnan(value), core::InputError, "DTW: cost(", i, ", ", j,
+                               ") is NaN");
+        }
+        out[k * kLanes + l] = value;
+      }
     }
   };
 }
@@ -228,7 +297,7 @@ DtwResult Dtw(const Eigen::Ref<const Eigen::MatrixXd>& cost, const DtwOptions& o
 }
 
 DtwResult Dtw(int n, int m, const CostFunction& cost, const DtwOptions& options) {
-  return Solve(n, m, CallbackFill(cost), options, nullptr);
+  return Solve(n, m, CallbackFill(n, m, cost), options, nullptr);
 }
 
 double DtwCost(const PreparedSequence& human, const PreparedSequence& robot,
@@ -244,7 +313,7 @@ double DtwCost(const Sequence& human, const Sequence& robot, const FrameDistance
 }
 
 double DtwCost(int n, int m, const CostFunction& cost, const DtwOptions& options) {
-  return SolveCost(n, m, CallbackFill(cost), options, nullptr);
+  return SolveCost(n, m, CallbackFill(n, m, cost), options, nullptr);
 }
 
 std::vector<int> AlignedRobotFrames(const WarpingPath& path, int human_frames) {

@@ -37,11 +37,14 @@ using CostFunction = std::function<double(int i, int j)>;
 
 // Reusable buffers so that repeated alignments do not allocate (one per thread).
 struct DtwWorkspace {
-  std::vector<double> accumulated;
-  std::vector<double> cost_rows;
+  std::vector<double> tile;              // frame distances of one chunk of wavefront steps
+  std::vector<double> above, below;      // accumulated cost of the rows around a block
+  std::vector<signed char> predecessor;  // step into every cell, wavefront order (1 byte)
+  std::vector<size_t> block_offset;      // where each block of rows starts in predecessor
+  std::vector<int> block_first_step;     // its first wavefront step
 };
 
-// Full accumulated-cost matrix (n x m doubles) and one optimal path.
+// One optimal path. Memory: one byte per cell for the path, no cost matrix.
 DtwResult Dtw(const Sequence& human, const Sequence& robot, const FrameDistance& distance,
               const DtwOptions& options = {});
 DtwResult Dtw(const PreparedSequence& human, const PreparedSequence& robot,

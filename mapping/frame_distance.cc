@@ -1,6 +1,12 @@
+// Vectors of doubles are passed between inline helpers of the kernels only, never across an
+// ABI boundary, so GCC's note that their calling convention depends on AVX-512 does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 #include "mapping/frame_distance.h"
 
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 
 #include <Eigen/Geometry>
 
@@ -15,7 +21,12 @@ PreparedSequence FrameDistance::Prepare(const Sequence& frames) const {
                        frames.cols(), " dims, the distance expects ", dims());
   IMMIMIC_THROW_UNLESS(frames.allFinite(), core::InputError,
                        "DTW: sequence has a NaN or infinite value");
-  return PreparedSequence{DoPrepare(frames)};
+  const Eigen::MatrixXd features = DoPrepare(frames);
+  PreparedSequence prepared;
+  prepared.features =
+      Eigen::MatrixXd::Zero(features.rows() + 2 * PreparedSequence::kPad, features.cols());
+  prepared.features.middleRows(PreparedSequence::kPad, features.rows()) = features;
+  return prepared;
 }
 
 double FrameDistance::operator()(const Eigen::Ref<const Eigen::RowVectorXd>& a,
@@ -107,12 +118,114 @@ IMMIMIC_VECTOR_CLONES void EuclideanRowKernel(const double* x, int x_stride, con
   for (int k = 0; k < count; ++k) out[k] = std::sqrt(out[k]);
 }
 
+// Tile kernels: the row kernels' arithmetic, in the same order, on vectors of kTileLanes
+// doubles (GCC vector extensions) with one human frame per lane (x points at lane 0's frame,
+// lane l at x - l) and the robot frames k + l of step k, which are contiguous.
+typedef double Lanes __attribute__((vector_size(kTileLanes * sizeof(double))));
+typedef int64_t LaneBits __attribute__((vector_size(kTileLanes * sizeof(int64_t))));
+
+inline Lanes LoadLanes(const double* p) {
+  Lanes v;
+  __builtin_memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+inline void StoreLanes(double* p, const Lanes& v) { __builtin_memcpy(p, &v, sizeof(v)); }
+
+inline Lanes AbsLanes(const Lanes& v) {
+  return reinterpret_cast<Lanes>(reinterpret_cast<LaneBits>(v) & 0x7fffffffffffffff);
+}
+
+inline Lanes SqrtLanes(const Lanes& v) {
+  Lanes r;
+  for (int l = 0; l < kTileLanes; ++l) r[l] = std::sqrt(v[l]);
+  return r;
+}
+
+// one human frame per lane: lane l reads x[offset - l]
+inline Lanes HumanLanes(const double* x, ptrdiff_t offset) {
+  Lanes v;
+  for (int l = 0; l < kTileLanes; ++l) v[l] = x[offset - l];
+  return v;
+}
+
+IMMIMIC_VECTOR_CLONES void ActionTileKernel(const double* x, int x_stride, const double* y,
+                                            int y_stride, int scaled, double rotation_weight,
+                                            int steps, double* __restrict out) {
+  const Lanes qa0 = HumanLanes(x, static_cast<ptrdiff_t>(scaled) * x_stride);
+  const Lanes qa1 = HumanLanes(x, static_cast<ptrdiff_t>(scaled + 1) * x_stride);
+  const Lanes qa2 = HumanLanes(x, static_cast<ptrdiff_t>(scaled + 2) * x_stride);
+  const Lanes qa3 = HumanLanes(x, static_cast<ptrdiff_t>(scaled + 3) * x_stride);
+  const double* qb0 = y + scaled * y_stride;
+  const double* qb1 = qb0 + y_stride;
+  const double* qb2 = qb1 + y_stride;
+  const double* qb3 = qb2 + y_stride;
+  for (int k = 0; k < steps; ++k) {
+    const Lanes dot = qa0 * LoadLanes(qb0 + k) + qa1 * LoadLanes(qb1 + k) +
+                      qa2 * LoadLanes(qb2 + k) + qa3 * LoadLanes(qb3 + k);
+    const Lanes x_dot = AbsLanes(dot);
+    const Lanes angle = 2.0 * SqrtLanes(AbsLanes(1.0 - x_dot)) * GeodesicAnglePolynomial(x_dot);
+    StoreLanes(out + k * kTileLanes, rotation_weight * angle);
+  }
+  // four features per pass over the tile, added one after the other as in the row kernel
+  int c = 0;
+  for (; c + 4 <= scaled; c += 4) {
+    const Lanes x0 = HumanLanes(x, static_cast<ptrdiff_t>(c) * x_stride);
+    const Lanes x1 = HumanLanes(x, static_cast<ptrdiff_t>(c + 1) * x_stride);
+    const Lanes x2 = HumanLanes(x, static_cast<ptrdiff_t>(c + 2) * x_stride);
+    const Lanes x3 = HumanLanes(x, static_cast<ptrdiff_t>(c + 3) * x_stride);
+    const double* y0 = y + c * y_stride;
+    const double* y1 = y0 + y_stride;
+    const double* y2 = y1 + y_stride;
+    const double* y3 = y2 + y_stride;
+    for (int k = 0; k < steps; ++k) {
+      double* o = out + k * kTileLanes;
+      Lanes sum = LoadLanes(o) + AbsLanes(x0 - LoadLanes(y0 + k));
+      sum = sum + AbsLanes(x1 - LoadLanes(y1 + k));
+      sum = sum + AbsLanes(x2 - LoadLanes(y2 + k));
+      StoreLanes(o, sum + AbsLanes(x3 - LoadLanes(y3 + k)));
+    }
+  }
+  for (; c < scaled; ++c) {
+    const Lanes xc = HumanLanes(x, static_cast<ptrdiff_t>(c) * x_stride);
+    const double* yc = y + c * y_stride;
+    for (int k = 0; k < steps; ++k) {
+      double* o = out + k * kTileLanes;
+      StoreLanes(o, LoadLanes(o) + AbsLanes(xc - LoadLanes(yc + k)));
+    }
+  }
+}
+
+IMMIMIC_VECTOR_CLONES void EuclideanTileKernel(const double* x, int x_stride, const double* y,
+                                               int y_stride, int dims, int steps,
+                                               double* __restrict out) {
+  for (int k = 0; k < steps * kTileLanes; ++k) out[k] = 0.0;
+  for (int c = 0; c < dims; ++c) {
+    const Lanes xc = HumanLanes(x, static_cast<ptrdiff_t>(c) * x_stride);
+    const double* yc = y + c * y_stride;
+    for (int k = 0; k < steps; ++k) {
+      double* o = out + k * kTileLanes;
+      const Lanes d = xc - LoadLanes(yc + k);
+      StoreLanes(o, LoadLanes(o) + d * d);
+    }
+  }
+  for (int k = 0; k < steps; ++k) {
+    StoreLanes(out + k * kTileLanes, SqrtLanes(LoadLanes(out + k * kTileLanes)));
+  }
+}
+
 }  // namespace
 
 void ActionFrameDistance::CostRow(const PreparedSequence& a, int i, const PreparedSequence& b,
                                   int begin, int end, double* out) const {
-  ActionRowKernel(a.features.data() + i, a.frames(), b.features.data() + begin, b.frames(),
-                  3 + hand_joints_, rotation_weight_, end - begin, out);
+  ActionRowKernel(a.frame_column(0, i), a.column_stride(), b.frame_column(0, begin),
+                  b.column_stride(), 3 + hand_joints_, rotation_weight_, end - begin, out);
+}
+
+void ActionFrameDistance::CostTile(const PreparedSequence& a, int i0, const PreparedSequence& b,
+                                   int s0, int steps, double* out) const {
+  ActionTileKernel(a.frame_column(0, i0 + kTileLanes - 1), a.column_stride(), b.frame_column(0, s0),
+                   b.column_stride(), 3 + hand_joints_, rotation_weight_, steps, out);
 }
 
 VisualFrameDistance::VisualFrameDistance(int feature_dims) : feature_dims_(feature_dims) {
@@ -124,8 +237,14 @@ Eigen::MatrixXd VisualFrameDistance::DoPrepare(const Sequence& frames) const { r
 
 void VisualFrameDistance::CostRow(const PreparedSequence& a, int i, const PreparedSequence& b,
                                   int begin, int end, double* out) const {
-  EuclideanRowKernel(a.features.data() + i, a.frames(), b.features.data() + begin, b.frames(),
-                     feature_dims_, end - begin, out);
+  EuclideanRowKernel(a.frame_column(0, i), a.column_stride(), b.frame_column(0, begin),
+                     b.column_stride(), feature_dims_, end - begin, out);
+}
+
+void VisualFrameDistance::CostTile(const PreparedSequence& a, int i0, const PreparedSequence& b,
+                                   int s0, int steps, double* out) const {
+  EuclideanTileKernel(a.frame_column(0, i0 + kTileLanes - 1), a.column_stride(),
+                      b.frame_column(0, s0), b.column_stride(), feature_dims_, steps, out);
 }
 
 Eigen::VectorXd RangeScale(const std::vector<Sequence>& demos, int hand_joints, double min_range) {

@@ -15,11 +15,22 @@ namespace immimic::mapping {
 using Sequence = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // A sequence in the form a FrameDistance reads: frames x features, column-major, so that one
-// feature of all frames is contiguous. Only the distance that prepared it can read it.
+// feature of all frames is contiguous, with kPad zero frames before and after, so that vector
+// loads that run past either end stay inside the buffer. Only the distance that prepared it can
+// read it.
 struct PreparedSequence {
-  Eigen::MatrixXd features;
-  int frames() const { return static_cast<int>(features.rows()); }
+  static constexpr int kPad = 8;
+  Eigen::MatrixXd features;  // (kPad + frames + kPad) x features
+  int frames() const { return static_cast<int>(features.rows()) - 2 * kPad; }
+  const double* frame_column(int feature, int frame) const {
+    return features.data() + static_cast<size_t>(feature) * features.rows() + kPad + frame;
+  }
+  int column_stride() const { return static_cast<int>(features.rows()); }
 };
+
+// Lanes of a DTW wavefront tile (CostTile): rows computed together, one SIMD register of doubles
+// on AVX-512.
+constexpr int kTileLanes = 8;
 
 class FrameDistance {
  public:
@@ -34,6 +45,15 @@ class FrameDistance {
   // out[k] = distance(frame i of a, frame begin + k of b) for b's frames [begin, end).
   virtual void CostRow(const PreparedSequence& a, int i, const PreparedSequence& b, int begin,
                        int end, double* out) const = 0;
+
+  // DTW wavefront tile (mapping/dtw.cc): for k in [0, steps) and lane l in [0, kTileLanes),
+  //   out[k * kTileLanes + l] = distance(frame i0 + kTileLanes - 1 - l of a, frame s0 + k + l of
+  //   b),
+  // the same value CostRow gives for that pair. Lanes whose frame lies outside a or b read the
+  // padding and hold an unspecified finite value, which the caller masks. Requires
+  // 0 <= i0 < a.frames() and -kTileLanes < s0 <= s0 + steps <= b.frames().
+  virtual void CostTile(const PreparedSequence& a, int i0, const PreparedSequence& b, int s0,
+                        int steps, double* out) const = 0;
 
   // Distance between two single frames (tests, tools); same arithmetic as CostRow.
   double operator()(const Eigen::Ref<const Eigen::RowVectorXd>& a,
@@ -70,6 +90,8 @@ class ActionFrameDistance : public FrameDistance {
   int dims() const override { return 6 + hand_joints_; }
   void CostRow(const PreparedSequence& a, int i, const PreparedSequence& b, int begin, int end,
                double* out) const override;
+  void CostTile(const PreparedSequence& a, int i0, const PreparedSequence& b, int s0, int steps,
+                double* out) const override;
 
  protected:
   Eigen::MatrixXd DoPrepare(const Sequence& frames) const override;
@@ -88,6 +110,8 @@ class VisualFrameDistance : public FrameDistance {
   int dims() const override { return feature_dims_; }
   void CostRow(const PreparedSequence& a, int i, const PreparedSequence& b, int begin, int end,
                double* out) const override;
+  void CostTile(const PreparedSequence& a, int i0, const PreparedSequence& b, int s0, int steps,
+                double* out) const override;
 
  protected:
   Eigen::MatrixXd DoPrepare(const Sequence& frames) const override;
@@ -106,16 +130,19 @@ Eigen::VectorXd RangeScale(const std::vector<Sequence>& demos, int hand_joints,
 // 2 * acos(dot) by a polynomial (Abramowitz & Stegun 4.4.46, |error| <= 4e-8 rad) that
 // vectorises, unlike std::acos. Equals core::AngleBetween to that accuracy. |1 - dot| instead of a
 // clamp: rounding can push dot a hair above 1, and a branch-free abs keeps the loop vectorised.
+// The polynomial factor, for doubles and for vectors of doubles (the DTW tile kernels).
+template <typename T>
+inline T GeodesicAnglePolynomial(const T& x) {
+  return 1.5707963050 +
+         x * (-0.2145988016 +
+              x * (0.0889789874 +
+                   x * (-0.0501743046 +
+                        x * (0.0308918810 +
+                             x * (-0.0170881256 + x * (0.0066700901 + x * -0.0012624911))))));
+}
+
 inline double GeodesicAngleFromDot(double dot) {
-  const double x = dot;
-  const double p =
-      1.5707963050 +
-      x * (-0.2145988016 +
-           x * (0.0889789874 +
-                x * (-0.0501743046 +
-                     x * (0.0308918810 +
-                          x * (-0.0170881256 + x * (0.0066700901 + x * -0.0012624911))))));
-  return 2.0 * std::sqrt(std::abs(1.0 - x)) * p;
+  return 2.0 * std::sqrt(std::abs(1.0 - dot)) * GeodesicAnglePolynomial(dot);
 }
 
 }  // namespace immimic::mapping

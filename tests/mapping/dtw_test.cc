@@ -118,6 +118,67 @@ TEST(Dtw, LongerSequencesMatchTheTwoRowVariantAndPathCost) {
   }
 }
 
+// reference: the textbook (n+1) x (m+1) table and a backtrack over it with the tie rule of dtw.h
+DtwResult TextbookDtw(const Eigen::MatrixXd& cost, std::optional<int> window) {
+  const int n = static_cast<int>(cost.rows()), m = static_cast<int>(cost.cols());
+  const double inf = std::numeric_limits<double>::infinity();
+  Eigen::MatrixXd table = Eigen::MatrixXd::Constant(n + 1, m + 1, inf);
+  table(0, 0) = 0.0;
+  for (int i = 1; i <= n; ++i)
+    for (int j = 1; j <= m; ++j)
+      if (InBand(i - 1, j - 1, n, m, window))
+        table(i, j) =
+            cost(i - 1, j - 1) + std::min({table(i - 1, j - 1), table(i - 1, j), table(i, j - 1)});
+  DtwResult result{table(n, m), {}};
+  int i = n, j = m;
+  result.path.emplace_back(i - 1, j - 1);
+  while (i > 1 || j > 1) {
+    const double diag = table(i - 1, j - 1), up = table(i - 1, j), left = table(i, j - 1);
+    if (diag <= up && diag <= left) {
+      --i, --j;
+    } else if (up <= left) {
+      --i;
+    } else {
+      --j;
+    }
+    result.path.emplace_back(i - 1, j - 1);
+  }
+  std::reverse(result.path.begin(), result.path.end());
+  return result;
+}
+
+TEST(Dtw, BitIdenticalToTextbookTableWithSamePathIncludingTies) {
+  // several 8-row wavefront blocks, a partial last block, band or none; costs rounded to a
+  // coarse grid make many equal-cost paths, so the tie rule is exercised everywhere
+  core::Rng rng(13);
+  const ActionFrameDistance distance(3);
+  for (int trial = 0; trial < 12; ++trial) {
+    const int n = 1 + static_cast<int>(rng.NextU64() % 40);
+    const int m = 1 + static_cast<int>(rng.NextU64() % 90);
+    const Sequence a = RandomSequence(rng, n, 9), b = RandomSequence(rng, m, 9);
+    const Eigen::MatrixXd cost = CostMatrix(a, b, distance);
+    const Eigen::MatrixXd coarse = (cost * 2.0).array().round() / 2.0;
+    const std::optional<int> window =
+        trial % 2 ? std::optional<int>(std::max(n, m) / 3 + 2) : std::nullopt;
+    SCOPED_TRACE(testing::Message() << "trial " << trial << " n " << n << " m " << m);
+    DtwResult by_distance;
+    try {
+      by_distance = Dtw(a, b, distance, {window});
+    } catch (const core::InputError&) {
+      EXPECT_TRUE(std::isinf(TextbookDtw(cost, window).cost));
+      continue;
+    }
+    const DtwResult reference = TextbookDtw(cost, window);
+    EXPECT_EQ(by_distance.cost, reference.cost);  // same arithmetic, same bits
+    EXPECT_EQ(by_distance.path, reference.path);
+    EXPECT_EQ(DtwCost(a, b, distance, {window}), reference.cost);
+    const DtwResult tied = Dtw(coarse, {window});
+    const DtwResult tied_reference = TextbookDtw(coarse, window);
+    EXPECT_EQ(tied.cost, tied_reference.cost);
+    EXPECT_EQ(tied.path, tied_reference.path);
+  }
+}
+
 TEST(Dtw, TimeWarpedCopyAlignsToItsSourceAtZeroCost) {
   core::Rng rng(10);
   const VisualFrameDistance distance(3);
