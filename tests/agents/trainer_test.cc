@@ -11,6 +11,8 @@
 #include "agents/checkpoint.h"
 #include "agents/method.h"
 #include "agents/trained_policy.h"
+#include "benchmarks/rollout.h"
+#include "datasets/demo_replay.h"
 #include "core/error.h"
 #include "mapping/alignment_file.h"
 #include "tests/agents/synthetic_dataset.h"
@@ -167,6 +169,30 @@ TEST_F(TrainerTest, SameSeedSameWeightsAndResumeMatchesAnUninterruptedRun) {
   other_seed.seed = 6;
   Train(other_seed);
   EXPECT_FALSE(SameWeights((dir_ / "a").string(), (dir_ / "d").string()));
+}
+
+TEST_F(TrainerTest, TrainedRunRollsOutReproduciblyInTheEnv) {
+  Train(Options("robot_only", "run"));
+  const TrainedRunInfo run = ReadRunInfo((dir_ / "run").string());
+  const envs::EnvConfig config = datasets::EnvConfigFromEnvArgs(run.env_args, "run.json");
+  EXPECT_EQ(config.task, "push");
+  EXPECT_EQ(config.image_width, 16);
+  const PolicyFactory factory = TrainedPolicyFactory(run, DefaultExecutorConfig(run));
+  benchmarks::RolloutOptions options;
+  options.episodes = 2;
+  options.max_steps = 4;
+  options.seed = 3;
+  const benchmarks::RolloutResult a = benchmarks::EvaluatePolicy(config, factory, options);
+  options.threads = 1;
+  const benchmarks::RolloutResult b = benchmarks::EvaluatePolicy(config, factory, options);
+  ASSERT_EQ(a.per_episode.size(), 2u);
+  for (int k = 0; k < 2; ++k) {
+    EXPECT_EQ(a.per_episode[k].length, 4);
+    EXPECT_GT(a.per_episode[k].path_length_m, 0.0);  // the policy moves the arm
+    EXPECT_EQ(a.per_episode[k].path_length_m, b.per_episode[k].path_length_m);
+  }
+  // a folder that is not a finished run
+  EXPECT_THROW(ReadRunInfo(dir_.string()), core::InputError);
 }
 
 }  // namespace
