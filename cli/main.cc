@@ -42,7 +42,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::cerr << "error: " << e.what() << "\n";      // a bad flag: one line, like any bad input
+    return 2;
   }
   try {
     for (auto& [sub, command] : commands) {
