@@ -204,11 +204,14 @@ CollectSummary CollectDemos(const CollectOptions& o, const std::string& out_path
                   max_attempts));
 
   // workers run attempts in increasing order, a bounded distance ahead of the writer, which
-  // consumes them strictly in order: the file does not depend on the thread count
+  // consumes them strictly in order: the file does not depend on the thread count. An attempt is
+  // only started while the kept episodes plus those that may still be kept (running, or finished
+  // with an episode, not yet consumed) fall short of the target: no episode is simulated and
+  // rendered only to be dropped at the end, and the last one is not waited for.
   std::mutex mutex;
   std::condition_variable changed;
   std::map<int, Attempt> finished;
-  int next_attempt = 0, consumed = 0;
+  int next_attempt = 0, consumed = 0, kept = 0, may_keep = 0;
   bool stop = false;
   auto worker = [&] {
     std::unique_ptr<envs::Env> env;
@@ -216,9 +219,13 @@ CollectSummary CollectDemos(const CollectOptions& o, const std::string& out_path
       int index;
       {
         std::unique_lock<std::mutex> lock(mutex);
-        changed.wait(lock, [&] { return stop || next_attempt < consumed + 2 * threads; });
+        changed.wait(lock, [&] {
+          return stop || next_attempt >= max_attempts ||
+                 (next_attempt < consumed + 2 * threads && kept + may_keep < o.episodes);
+        });
         if (stop || next_attempt >= max_attempts) return;
         index = next_attempt++;
+        ++may_keep;
       }
       Attempt attempt;
       try {
@@ -228,6 +235,7 @@ CollectSummary CollectDemos(const CollectOptions& o, const std::string& out_path
         attempt.error = std::current_exception();
       }
       std::lock_guard<std::mutex> lock(mutex);
+      if (!attempt.episode && !attempt.error) --may_keep;
       finished[index] = std::move(attempt);
       changed.notify_all();
     }
@@ -254,6 +262,10 @@ CollectSummary CollectDemos(const CollectOptions& o, const std::string& out_path
         attempt = std::move(finished[index]);
         finished.erase(index);
         consumed = index + 1;
+        if (attempt.episode) {
+          ++kept;
+          --may_keep;
+        }
       }
       changed.notify_all();
       if (attempt.error) std::rethrow_exception(attempt.error);

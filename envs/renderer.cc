@@ -1,11 +1,21 @@
 #include "envs/renderer.h"
 
+#include <cstdlib>
 #include <cstring>
 
 #include "core/error.h"
 #include "envs/gl_context.h"
 
 namespace immimic::envs {
+namespace {
+
+// Mesa's llvmpipe rasterizes on helper threads (one per core) by default; for observation-sized
+// frames the hand-off costs more than it saves, and the collector already keeps every core busy
+// with its own workers. 0 rasterizes in the calling thread (same pixels). Set before main starts
+// any thread or GL context; a value the user set wins.
+const bool kRasterizeInCallingThread = setenv("LP_NUM_THREADS", "0", /*overwrite=*/0) == 0;
+
+}  // namespace
 
 Renderer::Renderer(const mjModel* model) : model_(model) {
   MakeHeadlessGlContextCurrent();
