@@ -23,14 +23,7 @@ std::unique_ptr<TaskPlanner> MakeTaskPlanner(const std::string& task) {
   if (task == "pick_place") return MakePickPlacePlanner();
   if (task == "push") return MakePushPlanner();
   if (task == "hammer") return MakeHammerPlanner();
-  if (task == "flip") {
-    // investigated, not solved: the 4 mm blade meets the donut's 9 mm tube below its centre and
-    // pushes it across the plate, and tilting the tip more than ~15 degrees drives the raised
-    // handle into the table (docs/tasks.md)
-    throw core::InputError(
-        "no scripted expert for flip yet: the spatula blade cannot get under the donut "
-        "(see docs/tasks.md)");
-  }
+  if (task == "flip") return MakeFlipPlanner();
   throw core::InputError("no scripted expert for task '" + task + "'");
 }
 

@@ -12,6 +12,7 @@ std::unique_ptr<TaskPlanner> MakeLiftPlanner();       // tabletop cube ("" task)
 std::unique_ptr<TaskPlanner> MakePickPlacePlanner();  // pick_place
 std::unique_ptr<TaskPlanner> MakePushPlanner();       // push
 std::unique_ptr<TaskPlanner> MakeHammerPlanner();     // hammer
+std::unique_ptr<TaskPlanner> MakeFlipPlanner();       // flip
 
 // The env's home orientation (approach axis down) turned by `yaw` about world z.
 Eigen::Matrix3d TopDownRotation(const Env& env, double yaw);

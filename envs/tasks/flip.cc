@@ -11,7 +11,8 @@ FlipConfig ParseFlipConfig(const core::YamlNode& root) {
   c.plate_x = ReadWorkspaceX(plate, "x");
   c.plate_y = ReadWorkspaceY(plate, "y");
   const core::YamlNode donut = root.Child("donut");
-  c.donut_offset = ReadRange(donut, "offset");
+  c.donut_offset_x = ReadRange(donut, "offset_x");
+  c.donut_offset_y = ReadRange(donut, "offset_y");
   c.donut_yaw = ReadDegreesRange(donut, "yaw_deg");
   const core::YamlNode spatula = root.Child("spatula");
   c.spatula_x = ReadWorkspaceX(spatula, "x");
@@ -23,10 +24,11 @@ FlipConfig ParseFlipConfig(const core::YamlNode& root) {
   c.max_height_above_plate = ReadPositive(success, "max_height_above_plate");
   c.max_speed = ReadPositive(success, "max_speed");
   root.RejectUnknownKeys();
-  const double reach = std::max(std::abs(c.donut_offset.low), std::abs(c.donut_offset.high));
-  IMMIMIC_THROW_UNLESS(reach * std::sqrt(2.0) + Flip::kDonutRadius <= Flip::kPlateRadius,
-                       core::ConfigError, donut.Child("offset").Where(),
-                       ": the donut must start entirely on the plate");
+  auto reach = [](const Range& r) { return std::max(std::abs(r.low), std::abs(r.high)); };
+  IMMIMIC_THROW_UNLESS(
+      std::hypot(reach(c.donut_offset_x), reach(c.donut_offset_y)) + Flip::kDonutRadius <=
+          Flip::kPlateRadius,
+      core::ConfigError, donut.Where(), ": the donut must start entirely on the plate");
   IMMIMIC_THROW_UNLESS(c.min_flip_angle <= M_PI, core::ConfigError,
                        success.Child("min_flip_angle_deg").Where(), ": at most 180 degrees");
   RequireDisjoint(
@@ -42,8 +44,8 @@ void Flip::RandomizeObjects(const mjModel* m, mjData* d, core::Rng& rng) const {
   const double px = config_.plate_x.Sample(rng);
   const double py = config_.plate_y.Sample(rng);
   PlaceMocap(m, d, "flip_plate", px, py, kTableTop, 0.0);
-  const double dx = config_.donut_offset.Sample(rng);
-  const double dy = config_.donut_offset.Sample(rng);
+  const double dx = config_.donut_offset_x.Sample(rng);
+  const double dy = config_.donut_offset_y.Sample(rng);
   const double donut_yaw = config_.donut_yaw.Sample(rng);
   PlaceFreeBody(m, d, "donut_joint", px + dx, py + dy, kTableTop + kPlateThickness + kDonutTube,
                 donut_yaw);

@@ -1,10 +1,10 @@
 // Scripted experts for hammer and flip: for every registered embodiment the hammer expert
 // succeeds on two seeds in the style its data is recorded in (robots: teleoperation; the human
-// hand: human video), and a seed repeats. Flip has no expert (MakeTaskPlanner says why).
+// hand: human video), and a seed repeats; the flip expert does the same for the embodiments
+// where it reaches the success bar.
 
 #include <gtest/gtest.h>
 
-#include "core/error.h"
 #include "envs/experts/expert.h"
 #include "tests/envs/scripted_motion.h"
 
@@ -40,15 +40,23 @@ TEST(HammerExpertDeterminism, SameSeedSameActions) {
   EXPECT_FALSE(a.actions.size() == c.actions.size() && a.actions == c.actions);
 }
 
-TEST(FlipExpert, MissingExpertIsAClearErrorThatSaysWhy) {
-  Env env(PhysicsOnlyConfig("flip", "robotiq"));
-  try {
-    RunExpert(env, 0, MotionStyle::kHumanVideo, false);
-    FAIL();
-  } catch (const core::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("cannot get under the donut"), std::string::npos);
+class FlipExpert : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FlipExpert, RequiredStyleFlipsTheDonut) {
+  const std::string& embodiment = GetParam();
+  const MotionStyle style =
+      embodiment == "human" ? MotionStyle::kHumanVideo : MotionStyle::kTeleoperation;
+  Env env(PhysicsOnlyConfig("flip", embodiment));
+  for (uint64_t seed : {0, 1}) {
+    const ExpertEpisode e = RunExpert(env, seed, style, false);
+    EXPECT_TRUE(e.success) << "seed " << seed << " " << e.truncation_reason;
   }
 }
+
+// the embodiments whose flip expert reaches the docs' success bar (docs/tasks.md says why the
+// others do not yet: fin_ray, allegro, ability, human)
+INSTANTIATE_TEST_SUITE_P(Working, FlipExpert, ::testing::Values("robotiq"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace immimic::envs
