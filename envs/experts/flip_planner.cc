@@ -51,19 +51,6 @@ Grip GripFor(const std::string& embodiment) {
   return Grip{};
 }
 
-// The hand between open (0) and closed (1), thumb dimensions (names starting with "th")
-// blended apart (same rule as the hammer planner's grips).
-Eigen::VectorXd BlendHand(const EmbodimentSpec& spec, double fingers, double thumb) {
-  const Eigen::VectorXd open = spec.OpenHand(), closed = spec.ClosedHand();
-  Eigen::VectorXd hand(open.size());
-  for (int i = 0; i < hand.size(); ++i) {
-    const HandDimension& dim = spec.hand[static_cast<size_t>(i)];
-    const double k = dim.name.rfind("th", 0) == 0 ? thumb : fingers;
-    hand[i] = std::clamp(open[i] + k * (closed[i] - open[i]), dim.low, dim.high);
-  }
-  return hand;
-}
-
 Eigen::Isometry3d PoseAt(const Eigen::VectorXd& v, int offset) {
   Eigen::Isometry3d t = Eigen::Isometry3d::Identity();
   t.linear() = core::QuatFromWxyz(v.data() + offset + 3).toRotationMatrix();

@@ -46,17 +46,6 @@ Grip GripFor(const std::string& embodiment) {
   return Grip{};  // robotiq, fin_ray: a parallel pinch
 }
 
-Eigen::VectorXd BlendHand(const EmbodimentSpec& spec, double fingers, double thumb) {
-  const Eigen::VectorXd open = spec.OpenHand(), closed = spec.ClosedHand();
-  Eigen::VectorXd hand(open.size());
-  for (int i = 0; i < hand.size(); ++i) {
-    const HandDimension& dim = spec.hand[static_cast<size_t>(i)];
-    const double k = dim.name.rfind("th", 0) == 0 ? thumb : fingers;
-    hand[i] = std::clamp(open[i] + k * (closed[i] - open[i]), dim.low, dim.high);
-  }
-  return hand;
-}
-
 class HammerPlanner : public TaskPlanner {
  public:
   std::vector<Waypoint> Plan(const ExpertContext& c) override {

@@ -1,5 +1,7 @@
 #include "envs/experts/planners.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "core/error.h"
@@ -25,6 +27,17 @@ std::unique_ptr<TaskPlanner> MakeTaskPlanner(const std::string& task) {
   if (task == "hammer") return MakeHammerPlanner();
   if (task == "flip") return MakeFlipPlanner();
   throw core::InputError("no scripted expert for task '" + task + "'");
+}
+
+Eigen::VectorXd BlendHand(const EmbodimentSpec& spec, double fingers, double thumb) {
+  const Eigen::VectorXd open = spec.OpenHand(), closed = spec.ClosedHand();
+  Eigen::VectorXd hand(open.size());
+  for (int i = 0; i < hand.size(); ++i) {
+    const HandDimension& dim = spec.hand[static_cast<size_t>(i)];
+    const double k = dim.name.rfind("th", 0) == 0 ? thumb : fingers;
+    hand[i] = std::clamp(open[i] + k * (closed[i] - open[i]), dim.low, dim.high);
+  }
+  return hand;
 }
 
 }  // namespace immimic::envs
