@@ -3,9 +3,9 @@
 // table plane, with a kinematic blade (a mocap box, so no grasp compliance: this bounds what a
 // held spatula can do). The blade lies on the plate behind the donut (its tip 1.5 cm from the
 // tube), slides `slide` m forward along +y, then turns about its tip line (handle end up) to
-// `tilt` degrees while moving `push` m forward and `lift` m up. Prints, per donut yaw, whether it went onto
-// the blade and whether it ended upside down (icing axis > 150 deg from up), and how far it
-// moved. Build and run (from the repository root):
+// `tilt` degrees while moving `push` m forward and `lift` m up. Prints, per donut yaw, whether it
+// went onto the blade and whether it ended upside down (icing axis > 150 deg from up), and how far
+// it moved. Build and run (from the repository root):
 //   g++ -O2 -o /tmp/flip_feasibility scripts/flip_feasibility.cc -lmujoco
 //   /tmp/flip_feasibility HALF_THICKNESS BLADE_FRICTION PRIORITY SLIDE TILT_DEG PUSH LIFT
 #include <mujoco/mujoco.h>

@@ -45,9 +45,10 @@ inline void WriteSyntheticDataset(const std::string& path, const std::vector<int
     writer.Add(SyntheticEpisode(static_cast<int>(d), lengths[d], image_size, human));
   }
   // the config block makes the robot file's env_args usable for an evaluation env
-  nlohmann::json env_args = {{"task", task},
-                             {"embodiment", human ? "human" : "robotiq"},
-                             {"config", {{"image_width", image_size}, {"image_height", image_size}}}};
+  nlohmann::json env_args = {
+      {"task", task},
+      {"embodiment", human ? "human" : "robotiq"},
+      {"config", {{"image_width", image_size}, {"image_height", image_size}}}};
   writer.Finish(env_args.dump());
 }
 

@@ -12,8 +12,8 @@
 #include "agents/method.h"
 #include "agents/trained_policy.h"
 #include "benchmarks/rollout.h"
-#include "datasets/demo_replay.h"
 #include "core/error.h"
+#include "datasets/demo_replay.h"
 #include "mapping/alignment_file.h"
 #include "tests/agents/synthetic_dataset.h"
 
