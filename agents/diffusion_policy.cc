@@ -176,8 +176,16 @@ ConditionalResidualBlock1dImpl::ConditionalResidualBlock1dImpl(int in_channels, 
 
 torch::Tensor ConditionalResidualBlock1dImpl::forward(const torch::Tensor& x,
                                                       const torch::Tensor& cond) {
+  return ForwardWithFilm(x, Film(cond));
+}
+
+torch::Tensor ConditionalResidualBlock1dImpl::Film(const torch::Tensor& cond) {
+  return film_(F::mish(cond)).view({-1, 2, out_channels_, 1});
+}
+
+torch::Tensor ConditionalResidualBlock1dImpl::ForwardWithFilm(const torch::Tensor& x,
+                                                              const torch::Tensor& film) {
   torch::Tensor h = block1_->forward(x);
-  const torch::Tensor film = film_(F::mish(cond)).view({-1, 2, out_channels_, 1});
   h = film.select(1, 0) * h + film.select(1, 1);
   h = block2_->forward(h);
   return h + (residual_ ? residual_(x) : x);
@@ -236,21 +244,44 @@ ConditionalUnet1dImpl::ConditionalUnet1dImpl(int action_dim, int global_cond_dim
 torch::Tensor ConditionalUnet1dImpl::forward(const torch::Tensor& sample,
                                              const torch::Tensor& timesteps,
                                              const torch::Tensor& global_cond) {
-  torch::Tensor x = sample.transpose(1, 2);  // [B, A, T]: channels are action dims
+  return ForwardWithFilms(sample, Films(timesteps, global_cond));
+}
+
+std::vector<ConditionalResidualBlock1d> ConditionalUnet1dImpl::BlocksInOrder() {
+  std::vector<ConditionalResidualBlock1d> blocks;
+  for (Level& level : down_) blocks.insert(blocks.end(), {level.first, level.second});
+  blocks.insert(blocks.end(), mid_.begin(), mid_.end());
+  for (Level& level : up_) blocks.insert(blocks.end(), {level.first, level.second});
+  return blocks;
+}
+
+std::vector<torch::Tensor> ConditionalUnet1dImpl::Films(const torch::Tensor& timesteps,
+                                                        const torch::Tensor& global_cond) {
   const torch::Tensor step =
       step_encoder_->forward(SinusoidalEmbedding(timesteps, step_embed_dim_));
   const torch::Tensor cond = torch::cat({step, global_cond}, -1);
+  std::vector<torch::Tensor> films;
+  for (ConditionalResidualBlock1d& block : BlocksInOrder()) films.push_back(block->Film(cond));
+  return films;
+}
+
+torch::Tensor ConditionalUnet1dImpl::ForwardWithFilms(const torch::Tensor& sample,
+                                                      const std::vector<torch::Tensor>& films) {
+  torch::Tensor x = sample.transpose(1, 2);  // [B, A, T]: channels are action dims
+  auto film = films.begin();
   std::vector<torch::Tensor> skips;
   for (Level& level : down_) {
-    x = level.second(level.first(x, cond), cond);
+    x = level.first->ForwardWithFilm(x, *film++);
+    x = level.second->ForwardWithFilm(x, *film++);
     skips.push_back(x);
     if (level.downsample) x = level.downsample(x);
   }
-  for (auto& block : mid_) x = block(x, cond);
+  for (auto& block : mid_) x = block->ForwardWithFilm(x, *film++);
   for (Level& level : up_) {
     x = torch::cat({x, skips.back()}, 1);
     skips.pop_back();
-    x = level.upsample(level.second(level.first(x, cond), cond));
+    x = level.first->ForwardWithFilm(x, *film++);
+    x = level.upsample(level.second->ForwardWithFilm(x, *film++));
   }
   return final_conv_(final_block_->forward(x)).transpose(1, 2);
 }
@@ -380,9 +411,17 @@ torch::Tensor DiffusionPolicyImpl::Sample(const torch::Tensor& cond, at::Generat
   const int64_t b = cond.size(0);
   torch::Tensor x = torch::randn({b, config_.action_horizon, action_dim_}, generator,
                                  torch::dtype(torch::kFloat32));
-  for (int t : scheduler_.timesteps()) {
-    const torch::Tensor epsilon = unet_(x, torch::full({b}, t, torch::kLong), cond);
-    x = DdimStep(scheduler_, x, epsilon, t);
+  // The FiLM terms depend only on (t, cond): all steps' terms in one batch, rows [s*b, (s+1)*b).
+  const std::vector<int>& steps = scheduler_.timesteps();
+  const int64_t s = static_cast<int64_t>(steps.size());
+  const torch::Tensor all_t =
+      torch::tensor(std::vector<int64_t>(steps.begin(), steps.end()), torch::kLong)
+          .repeat_interleave(b);
+  const std::vector<torch::Tensor> all_films = unet_->Films(all_t, cond.repeat({s, 1}));
+  std::vector<torch::Tensor> films(all_films.size());
+  for (int64_t k = 0; k < s; ++k) {
+    for (size_t i = 0; i < films.size(); ++i) films[i] = all_films[i].narrow(0, k * b, b);
+    x = DdimStep(scheduler_, x, unet_->ForwardWithFilms(x, films), steps[k]);
   }
   return x;
 }

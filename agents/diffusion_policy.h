@@ -68,6 +68,10 @@ class ConditionalResidualBlock1dImpl : public torch::nn::Module {
   ConditionalResidualBlock1dImpl(int in_channels, int out_channels, int cond_dim, int kernel_size,
                                  int groups);
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cond);
+  // The FiLM scale and bias [B, 2, C, 1] for `cond`, and the block applied with them: sampling
+  // computes every denoising step's FiLM terms in one batch, since they do not depend on x.
+  torch::Tensor Film(const torch::Tensor& cond);
+  torch::Tensor ForwardWithFilm(const torch::Tensor& x, const torch::Tensor& film);
 
  private:
   torch::nn::Sequential block1_{nullptr}, block2_{nullptr};
@@ -84,8 +88,17 @@ class ConditionalUnet1dImpl : public torch::nn::Module {
   ConditionalUnet1dImpl(int action_dim, int global_cond_dim, const UnetConfig& config);
   torch::Tensor forward(const torch::Tensor& sample, const torch::Tensor& timesteps,
                         const torch::Tensor& global_cond);
+  // The FiLM terms of every residual block (in forward's order) for these timesteps and
+  // conditions; ForwardWithFilms(sample, Films(t, c)) equals forward(sample, t, c), and rows of
+  // Films may be sliced to run several timesteps' terms computed in one batch.
+  std::vector<torch::Tensor> Films(const torch::Tensor& timesteps,
+                                   const torch::Tensor& global_cond);
+  torch::Tensor ForwardWithFilms(const torch::Tensor& sample,
+                                 const std::vector<torch::Tensor>& films);
 
  private:
+  // Every residual block in forward's order: down levels, middle, up levels.
+  std::vector<ConditionalResidualBlock1d> BlocksInOrder();
   struct Level {
     ConditionalResidualBlock1d first{nullptr}, second{nullptr};
     torch::nn::Conv1d downsample{nullptr};         // stride 2; none at the bottom level

@@ -124,7 +124,11 @@ ChunkExecutorConfig DefaultExecutorConfig(const TrainedRunInfo& run) {
 
 PolicyFactory TrainedPolicyFactory(const TrainedRunInfo& run, const ChunkExecutorConfig& executor) {
   ValidateChunkExecutorConfig(executor);
-  LoadCheckpoint(run.run_dir + "/policy");  // fail here, not in a rollout thread
+  // fail here, not in a rollout thread
+  const int chunk = LoadCheckpoint(run.run_dir + "/policy").policy->config().action_horizon;
+  IMMIMIC_THROW_UNLESS(executor.replan_every <= chunk, core::InputError, "replan_every (",
+                       executor.replan_every, ") must not exceed the run's action chunk (", chunk,
+                       " steps)");
   const std::string dir = run.run_dir + "/policy";
   return [dir, executor]() -> std::unique_ptr<Policy> {
     return std::make_unique<TrainedPolicy>(LoadCheckpoint(dir), executor);

@@ -14,6 +14,8 @@ namespace immimic::cli {
 Command RegisterEval(CLI::App& app) {
   auto run_dir = std::make_shared<std::string>();
   auto o = std::make_shared<benchmarks::RolloutOptions>();
+  auto replan_every = std::make_shared<int>(1);
+  auto ensemble_decay = std::make_shared<double>(0.8);
   auto* sub = app.add_subcommand("eval", "Evaluate a trained run in simulation (JSON report)");
   sub->add_option("--run", *run_dir, "Run folder from immimic train")->required();
   sub->add_option("--episodes", o->episodes, "Episodes")->check(CLI::Range(1, 100000));
@@ -25,12 +27,21 @@ Command RegisterEval(CLI::App& app) {
   sub->add_option("--video", o->video_path, "Write the episodes' agentview video (mp4)");
   sub->add_option("--video-episodes", o->video_episodes, "Only the first N episodes in the video")
       ->check(CLI::Range(0, 100000));
-  return [run_dir, o] {
+  sub->add_option("--replan-every", *replan_every,
+                  "Predict a chunk every N steps (1: every step, as the paper; <= chunk length)")
+      ->check(CLI::Range(1, 100000));
+  sub->add_option("--ensemble-decay", *ensemble_decay,
+                  "Temporal-ensemble weight decay^age (paper 0.8; 0: newest chunk only)")
+      ->check(CLI::Range(0.0, 100.0));
+  return [run_dir, o, replan_every, ensemble_decay] {
     const agents::TrainedRunInfo run = agents::ReadRunInfo(*run_dir);
     const envs::EnvConfig config =
         datasets::EnvConfigFromEnvArgs(run.env_args, *run_dir + "/run.json");
-    const agents::PolicyFactory factory =
-        agents::TrainedPolicyFactory(run, agents::DefaultExecutorConfig(run));
+    agents::ChunkExecutorConfig executor = agents::DefaultExecutorConfig(run);
+    executor.replan_every = *replan_every;
+    executor.temporal_ensemble = *ensemble_decay > 0;
+    if (executor.temporal_ensemble) executor.ensemble_decay = *ensemble_decay;
+    const agents::PolicyFactory factory = agents::TrainedPolicyFactory(run, executor);
     Progress bar("eval", std::cerr);
     const benchmarks::RolloutResult result = benchmarks::EvaluatePolicy(
         config, factory, *o, [&](int done, int total) { bar.Update(done, total); });
@@ -38,6 +49,8 @@ Command RegisterEval(CLI::App& app) {
     nlohmann::json report = benchmarks::ToJson(result);
     report["run"] = *run_dir;
     report["method"] = run.method;
+    report["replan_every"] = executor.replan_every;
+    report["ensemble_decay"] = executor.temporal_ensemble ? executor.ensemble_decay : 0.0;
     std::cout << report.dump() << "\n";
     return 0;
   };

@@ -95,6 +95,29 @@ void Chunk(benchmark::State& state, PolicyConfig config) {
   }
 }
 
+// The two halves of a chunk: encoding the observation, and the 10 denoising steps.
+void Encode1Thread(benchmark::State& state, PolicyConfig config) {
+  torch::set_num_threads(1);
+  DiffusionPolicy policy(config, kProprio, kAction, 0);
+  const ObservationBatch batch = MakeBatch(config, 1);
+  for (auto _ : state) {
+    torch::NoGradGuard no_grad;
+    benchmark::DoNotOptimize(policy->Encode(batch));
+  }
+}
+
+void Denoise1Thread(benchmark::State& state, PolicyConfig config) {
+  torch::set_num_threads(1);
+  DiffusionPolicy policy(config, kProprio, kAction, 0);
+  torch::Tensor cond;
+  {
+    torch::NoGradGuard no_grad;
+    cond = policy->Encode(MakeBatch(config, 1));
+  }
+  uint64_t seed = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(policy->Sample(cond, seed++));
+}
+
 void Register(const std::string& name, const PolicyConfig& config) {
   benchmark::RegisterBenchmark(("train_b64/" + name).c_str(), TrainStep, config)
       ->Arg(1)
@@ -107,6 +130,13 @@ void Register(const std::string& name, const PolicyConfig& config) {
       ->Unit(benchmark::kMillisecond)
       ->MinTime(1.0)
       ->UseRealTime();
+  for (auto [part, function] : {std::pair{"encode_1thread/", Encode1Thread},
+                                std::pair{"denoise_1thread/", Denoise1Thread}}) {
+    benchmark::RegisterBenchmark((part + name).c_str(), function, config)
+        ->Unit(benchmark::kMillisecond)
+        ->MinTime(0.5)
+        ->UseRealTime();
+  }
 }
 
 }  // namespace

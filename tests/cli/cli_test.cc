@@ -8,25 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "tests/cli/cli_runner.h"
 
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string out, err;
-};
+using immimic::testing::CliRun;
 
-// ctest runs tests as parallel processes sharing the temp folder: every call gets its own files
-CliRun Immimic(const std::string& arguments) {
-  static int calls = 0;
-  const std::string stem =
-      ::testing::TempDir() + "/cli_" + std::to_string(getpid()) + "_" + std::to_string(calls++);
-  const std::string command =
-      std::string(IMMIMIC_CLI) + " " + arguments + " > " + stem + ".out 2> " + stem + ".err";
-  const int status = std::system(command.c_str());
-  return {WEXITSTATUS(status), immimic::core::ReadFile(stem + ".out"),
-          immimic::core::ReadFile(stem + ".err")};
-}
+CliRun Immimic(const std::string& arguments) { return immimic::testing::RunImmimic(arguments); }
 
 TEST(Cli, ListPrintsEveryEmbodimentAsJson) {
   const CliRun run = Immimic("list --json");

@@ -15,38 +15,18 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "tests/cli/cli_runner.h"
 
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string out, err;
-};
+using immimic::testing::CliRun;
+using immimic::testing::ExpectOneLineExitCode2;
 
-// ctest runs tests as parallel processes sharing the temp folder: every file is named per
-// process (and per call for the captured output)
 std::string TempPath(const std::string& name) {
-  return ::testing::TempDir() + "/mapping_cli_" + std::to_string(getpid()) + "_" + name;
+  return immimic::testing::CliTempPath("mapping_cli", name);
 }
 
-CliRun Immimic(const std::string& arguments) {
-  static std::atomic<int> calls{0};
-  const std::string stem = TempPath("call" + std::to_string(calls++));
-  const std::string command =
-      std::string(IMMIMIC_CLI) + " " + arguments + " > " + stem + ".out 2> " + stem + ".err";
-  const int status = std::system(command.c_str());
-  return {WEXITSTATUS(status), immimic::core::ReadFile(stem + ".out"),
-          immimic::core::ReadFile(stem + ".err")};
-}
-
-void ExpectOneLineExitCode2(const std::string& arguments, const std::string& message) {
-  const CliRun run = Immimic(arguments);
-  EXPECT_EQ(run.exit_code, 2) << arguments << "\n" << run.err;
-  EXPECT_NE(run.err.find(message), std::string::npos) << arguments << "\n" << run.err;
-  EXPECT_TRUE(!run.err.empty() && run.err.find('\n') == run.err.size() - 1)
-      << "not one line: " << run.err;
-  EXPECT_TRUE(run.out.empty()) << arguments << "\n" << run.out;
-}
+CliRun Immimic(const std::string& arguments) { return immimic::testing::RunImmimic(arguments); }
 
 // One test, so the datasets are made once (ctest runs every test in its own process): 2 human
 // videos of push and 1 robotiq demo of the default cube task (the shortest scripted episode; map

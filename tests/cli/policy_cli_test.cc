@@ -1,0 +1,82 @@
+// `immimic train` and `immimic eval` end to end: one scripted robotiq demo, a tiny network trained
+// for one epoch, a short evaluation; JSON outputs, the run folder, and one clear line with exit
+// code 2 on bad flags or inputs.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_runner.h"
+
+namespace {
+
+using immimic::testing::CliRun;
+using immimic::testing::ExpectOneLineExitCode2;
+using immimic::testing::RunImmimic;
+
+std::string TempPath(const std::string& name) {
+  return immimic::testing::CliTempPath("policy_cli", name);
+}
+
+// One test, so the demo is generated once (ctest runs every test in its own process).
+TEST(PolicyCli, TrainThenEvaluate) {
+  const std::string robot = TempPath("robot.hdf5"), run = TempPath("run");
+  const std::string policy_yaml = TempPath("policy.yaml"), train_yaml = TempPath("train.yaml");
+  std::filesystem::remove_all(run);
+  std::ofstream(policy_yaml) << "image_size: 16\naction_horizon: 4\n"
+                                "encoder: {channels: [4, 8], keypoints: 4, feature_dim: 8}\n"
+                                "unet: {down_dims: [8, 16], groups: 4, step_embed_dim: 8}\n";
+  std::ofstream(train_yaml) << "policy: " << policy_yaml
+                            << "\nepochs: 1\nbatch_size: 16\nwarmup_steps: 2\nthreads: 1\n";
+  const CliRun demos = RunImmimic(
+      "demos --embodiment robotiq --episodes 1 --seed 3 --width 32 --height 32 --threads 1 "
+      "--out " +
+      robot);
+  ASSERT_EQ(demos.exit_code, 0) << demos.err;
+
+  const CliRun train = RunImmimic("train --method robot_only --robot " + robot + " --config " +
+                                  train_yaml + " --seed 4 --out " + run);
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  const auto summary = nlohmann::json::parse(train.out);
+  EXPECT_EQ(summary["method"], "robot_only");
+  EXPECT_TRUE(std::isfinite(summary["final_loss"].get<double>())) << train.out;
+  EXPECT_NE(train.err.find("epoch 1/1"), std::string::npos) << train.err;  // progress
+  for (const char* file : {"run.json", "config.yaml", "loss.csv", "policy"}) {
+    EXPECT_TRUE(std::filesystem::exists(run + "/" + file)) << file;
+  }
+  EXPECT_FALSE(std::filesystem::exists(run + ".partial"));
+
+  const std::string eval_args = "eval --run " + run + " --episodes 2 --seed 9 --max-steps 8 ";
+  const CliRun eval = RunImmimic(eval_args + "--replan-every 2 --threads 1");
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  const auto report = nlohmann::json::parse(eval.out);
+  EXPECT_EQ(report["episodes"], 2);
+  EXPECT_EQ(report["per_episode"].size(), 2u);
+  EXPECT_EQ(report["replan_every"], 2);
+  EXPECT_EQ(report["per_episode"][0]["length"], 8);
+  const double rate = report["success_rate"].get<double>();
+  EXPECT_TRUE(rate >= 0.0 && rate <= 1.0);
+  // same seed, same rollouts, whatever the thread count
+  const CliRun again = RunImmimic(eval_args + "--replan-every 2 --threads 2");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(again.out)["per_episode"], report["per_episode"]);
+
+  ExpectOneLineExitCode2(eval_args + "--replan-every 5", "must not exceed the run's action chunk");
+  ExpectOneLineExitCode2(eval_args + "--replan-every 0", "--replan-every");
+  ExpectOneLineExitCode2("eval --run " + TempPath("no_run") + " --episodes 1", "no_run");
+  ExpectOneLineExitCode2(
+      "train --method robot_only --robot " + robot + " --config " + train_yaml + " --out " + run,
+      "exists");
+  ExpectOneLineExitCode2("train --method teleport --robot " + robot + " --out " + TempPath("x"),
+                         "teleport");
+  ExpectOneLineExitCode2("train --method immimic_a --robot " + robot + " --config " + train_yaml +
+                             " --out " + TempPath("y"),
+                         "human");
+}
+
+}  // namespace
