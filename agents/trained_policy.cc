@@ -56,8 +56,10 @@ class TrainedPolicy : public Policy {
       IMMIMIC_THROW_UNLESS(history[k].proprio.size() == proprio_dim, core::InputError,
                            "observation proprio has ", history[k].proprio.size(),
                            " values; the policy was trained on ", proprio_dim);
-      checkpoint_.normalizer.proprio.Normalize(history[k].proprio.data(),
-                                               proprio.data() + k * proprio_dim, 1);
+      Eigen::VectorXd canonical = history[k].proprio;
+      CanonicalizeProprioQuaternion(canonical.data());
+      checkpoint_.normalizer.proprio.Normalize(canonical.data(), proprio.data() + k * proprio_dim,
+                                               1);
     }
     batch.proprio = torch::from_blob(proprio.data(), {1, to, proprio_dim}, torch::kFloat32);
     const torch::Tensor cond = checkpoint_.policy->Encode(batch);

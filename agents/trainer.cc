@@ -192,14 +192,17 @@ struct ResumeState {
   std::vector<std::string> loss_rows;
 };
 
-void SaveResume(const fs::path& dir, DiffusionPolicy& model, torch::optim::AdamW& optimizer,
-                const ResumeState& state) {
+void SaveResume(const fs::path& dir, DiffusionPolicy& model, DiffusionPolicy& ema,
+                torch::optim::AdamW& optimizer, const ResumeState& state) {
   fs::create_directories(dir);
   const std::string model_tmp = core::TemporaryPathFor((dir / "model.pt").string());
+  const std::string ema_tmp = core::TemporaryPathFor((dir / "ema.pt").string());
   const std::string optim_tmp = core::TemporaryPathFor((dir / "optimizer.pt").string());
   torch::save(model, model_tmp);
+  torch::save(ema, ema_tmp);
   torch::save(optimizer, optim_tmp);
   core::CommitTemporary(model_tmp, (dir / "model.pt").string());
+  core::CommitTemporary(ema_tmp, (dir / "ema.pt").string());
   core::CommitTemporary(optim_tmp, (dir / "optimizer.pt").string());
   // state.json last: it names the epoch the two files above belong to
   nlohmann::json json = {
@@ -207,8 +210,8 @@ void SaveResume(const fs::path& dir, DiffusionPolicy& model, torch::optim::AdamW
   WriteText(dir / "state.json", json.dump(1));
 }
 
-bool LoadResume(const fs::path& dir, DiffusionPolicy& model, torch::optim::AdamW& optimizer,
-                ResumeState* state) {
+bool LoadResume(const fs::path& dir, DiffusionPolicy& model, DiffusionPolicy& ema,
+                torch::optim::AdamW& optimizer, ResumeState* state) {
   if (!fs::exists(dir / "state.json")) return false;
   try {
     const nlohmann::json json =
@@ -217,6 +220,7 @@ bool LoadResume(const fs::path& dir, DiffusionPolicy& model, torch::optim::AdamW
     state->steps = json.at("steps").get<long>();
     state->loss_rows = json.at("loss_rows").get<std::vector<std::string>>();
     torch::load(model, (dir / "model.pt").string());
+    torch::load(ema, (dir / "ema.pt").string());
     torch::load(optimizer, (dir / "optimizer.pt").string());
   } catch (const std::exception& e) {
     throw core::InputError(dir.string() + ": cannot resume from this checkpoint: " + e.what());
@@ -236,6 +240,7 @@ std::string ResolvedConfig(const TrainOptions& o, const TrainConfig& train,
       << "\n  batch_size: " << train.batch_size << "\n  learning_rate: " << train.learning_rate
       << "\n  weight_decay: " << train.weight_decay << "\n  warmup_steps: " << train.warmup_steps
       << "\n  threads: " << train.threads << "\n  checkpoint_every: " << train.checkpoint_every
+      << "\n  ema_power: " << train.ema_power << "\n  ema_max_decay: " << train.ema_max_decay
       << "\nmethod:\n";
   std::istringstream method_yaml(method.ResolvedYaml());
   for (std::string line; std::getline(method_yaml, line);) out << "  " << line << "\n";
@@ -258,6 +263,8 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   c.warmup_steps = yaml.GetOr<int>("warmup_steps", c.warmup_steps);
   c.threads = yaml.GetOr<int>("threads", c.threads);
   c.checkpoint_every = yaml.GetOr<int>("checkpoint_every", c.checkpoint_every);
+  c.ema_power = yaml.GetOr<double>("ema_power", c.ema_power);
+  c.ema_max_decay = yaml.GetOr<double>("ema_max_decay", c.ema_max_decay);
   yaml.RejectUnknownKeys();
   auto check = [&](bool ok, const char* key, const char* rule) {
     IMMIMIC_THROW_UNLESS(ok, core::ConfigError, path, ": ", key, " ", rule);
@@ -269,7 +276,17 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   check(c.warmup_steps >= 0, "warmup_steps", "must be >= 0");
   check(c.threads > 0, "threads", "must be positive");
   check(c.checkpoint_every > 0, "checkpoint_every", "must be positive");
+  check(c.ema_power >= 0 && std::isfinite(c.ema_power), "ema_power", "must be >= 0");
+  check(c.ema_max_decay >= 0 && c.ema_max_decay < 1, "ema_max_decay", "must be in [0, 1)");
   return c;
+}
+
+double EmaDecay(const TrainConfig& config, long step) {
+  // diffusers' EMAModel with update_after_step 0 and inv_gamma 1: its counter is one behind
+  const long k = step - 1;
+  if (config.ema_power <= 0 || k <= 0) return 0.0;
+  return std::min(config.ema_max_decay,
+                  1.0 - std::pow(1.0 + static_cast<double>(k), -config.ema_power));
 }
 
 TrainSummary Train(const TrainOptions& options,
@@ -339,11 +356,15 @@ TrainSummary Train(const TrainOptions& options,
   torch::optim::AdamW optimizer(
       model->parameters(),
       torch::optim::AdamWOptions(train.learning_rate).weight_decay(train.weight_decay));
+  // the weight average (a copy of the initial weights; unused when ema_power is 0)
+  DiffusionPolicy ema(policy_config, robot.proprio_dim, robot.action_dim,
+                      core::DeriveSeed(options.seed, kInitStream));
+  const std::vector<torch::Tensor> weights = model->parameters(), averages = ema->parameters();
 
   const std::string resolved = ResolvedConfig(options, train, policy_config, *method, epochs);
   ResumeState state;
   fs::create_directories(partial);
-  if (options.resume && LoadResume(partial / "resume", model, optimizer, &state)) {
+  if (options.resume && LoadResume(partial / "resume", model, ema, optimizer, &state)) {
     IMMIMIC_THROW_UNLESS(core::ReadFile((partial / "config.yaml").string()) == resolved,
                          core::InputError, partial.string(),
                          ": was started with other settings (config.yaml differs); cannot resume");
@@ -414,6 +435,13 @@ TrainSummary Train(const TrainOptions& options,
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();
+      if (train.ema_power > 0) {
+        torch::NoGradGuard no_grad;
+        const double decay = EmaDecay(train, state.steps);
+        for (size_t i = 0; i < weights.size(); ++i) {
+          averages[i].mul_(decay).add_(weights[i], 1.0 - decay);
+        }
+      }
       const double value = loss.item<double>();
       IMMIMIC_THROW_UNLESS(std::isfinite(value), core::Error, "training diverged: loss is ", value,
                            " at epoch ", epoch, " step ", state.steps);
@@ -437,7 +465,7 @@ TrainSummary Train(const TrainOptions& options,
                       state.epoch - first_epoch >= options.stop_after_epochs &&
                       state.epoch < epochs;
     if (state.epoch % train.checkpoint_every == 0 || state.epoch == epochs || stop) {
-      SaveResume(partial / "resume", model, optimizer, state);
+      SaveResume(partial / "resume", model, ema, optimizer, state);
     }
     IMMIMIC_THROW_UNLESS(!stop, core::Error, "stopped after ", options.stop_after_epochs,
                          " epochs as asked; continue with --resume");
@@ -448,8 +476,9 @@ TrainSummary Train(const TrainOptions& options,
   }
 
   // the finished run: policy, loss curve, summary; then the rename that makes it a run
-  model->eval();
-  SaveCheckpoint((partial / "policy").string(), model, normalizer);
+  DiffusionPolicy& final_policy = train.ema_power > 0 ? ema : model;
+  final_policy->eval();
+  SaveCheckpoint((partial / "policy").string(), final_policy, normalizer);
   std::string csv = "epoch,steps,loss,robot_loss,human_loss,mixed_loss,mean_alpha,seconds\n";
   for (const auto& r : state.loss_rows) csv += r + "\n";
   WriteText(partial / "loss.csv", csv);

@@ -27,7 +27,14 @@ struct TrainConfig {
   int warmup_steps = 100;    // linear learning-rate warm-up, then cosine decay to 0
   int threads = 2;           // LibTorch intra-op threads
   int checkpoint_every = 1;  // epochs between resumable checkpoints
+  // Exponential moving average of the weights, as Diffusion Policy's EMAModel: after optimiser
+  // step k the average moves with decay min(ema_max_decay, 1 - (1 + k)^-ema_power) (0 for the
+  // first two steps); the finished run's policy is the average. ema_power 0 turns it off.
+  double ema_power = 0.75;
+  double ema_max_decay = 0.9999;
 };
+// The EMA decay for the update after optimiser step `step` (0-based), as above.
+double EmaDecay(const TrainConfig& config, long step);
 // Reads every key of a training config over the defaults; unknown keys are errors.
 TrainConfig LoadTrainConfig(const std::string& path);
 

@@ -141,6 +141,13 @@ DomainFrames LoadDomainFrames(const std::string& path, const DomainLoadOptions& 
     IMMIMIC_THROW_UNLESS(
         k == 0 || (proprio_dim == domain.proprio_dim && action_dim == domain.action_dim),
         core::InputError, where, ": vector sizes differ from demo_0");
+    IMMIMIC_THROW_UNLESS(proprio_dim >= 7, core::InputError, where,
+                         ": obs/eef_pose needs a position and a quaternion, got ", proprio_dim,
+                         " values");
+    for (size_t row = domain.proprio.size() - episode.num_samples * proprio_dim;
+         row < domain.proprio.size(); row += proprio_dim) {
+      CanonicalizeProprioQuaternion(domain.proprio.data() + row);
+    }
     domain.proprio_dim = proprio_dim;
     domain.action_dim = action_dim;
     domain.demo_start.push_back(domain.demo_start.back() + static_cast<int>(episode.num_samples));

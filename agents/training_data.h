@@ -46,6 +46,17 @@ struct DomainLoadOptions {
 // agentview images, a wrist image when required, or has an empty or non-finite vector.
 DomainFrames LoadDomainFrames(const std::string& path, const DomainLoadOptions& options);
 
+// obs/eef_pose is [tcp position 3, tcp quaternion wxyz 4, hand dims]. q and -q are the same
+// orientation, and near the top-down home orientation (w ~ 0) the stored sign flips from frame to
+// frame; the policy sees the sign with q . q_home >= 0 (q_home = (0, 1, 0, 0), the approach axis
+// pointing down), which is ambiguous only 180 degrees away from home. Needs proprio.size() >= 7.
+template <typename T>
+void CanonicalizeProprioQuaternion(T* proprio) {
+  if (proprio[4] < 0) {
+    for (int i = 3; i < 7; ++i) proprio[i] = -proprio[i];
+  }
+}
+
 // Area-resamples an H x W x 3 image (row-major, interleaved) to S x S x 3 channel-first
 // (3 x S x S): each output pixel is the mean of the input area it covers, so downsampling does
 // not alias. out must hold 3 * S * S bytes.

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
@@ -100,6 +102,17 @@ class TrainerTest : public ::testing::Test {
   fs::path dir_;
   std::string robot_, human_;
 };
+
+TEST(TrainConfig, EmaDecayFollowsDiffusionPolicysSchedule) {
+  TrainConfig c;
+  EXPECT_EQ(EmaDecay(c, 0), 0.0);  // the first two updates copy the weights
+  EXPECT_EQ(EmaDecay(c, 1), 0.0);
+  EXPECT_NEAR(EmaDecay(c, 2), 1.0 - std::pow(2.0, -0.75), 1e-12);
+  EXPECT_NEAR(EmaDecay(c, 1001), 1.0 - std::pow(1001.0, -0.75), 1e-12);
+  EXPECT_EQ(EmaDecay(c, 100000000), 0.9999);
+  c.ema_power = 0;
+  EXPECT_EQ(EmaDecay(c, 500), 0.0);
+}
 
 TEST_F(TrainerTest, RobotOnlyWritesACompleteRunFolder) {
   const TrainSummary s = Train(Options("robot_only", "run"));

@@ -67,6 +67,25 @@ TEST(TrainingData, LoadsDemosWithWindowsClampedAtTheEnds) {
   std::remove(path.c_str());
 }
 
+TEST(TrainingData, QuaternionSignFacesTheHomeOrientation) {
+  // stored eef_pose[k] = 0.5 demo - 0.02 t + 0.01 k: the quaternion's x (k = 4) of demo 0 turns
+  // negative from frame 3 on, and those rows are loaded as -q
+  const std::string path = TempPath("quaternion.hdf5");
+  testing::WriteSyntheticDataset(path, {6}, 4, false);
+  DomainLoadOptions options;
+  options.image_size = 4;
+  const DomainFrames d = LoadDomainFrames(path, options);
+  for (int t = 0; t < 6; ++t) {
+    const float sign = 0.01f * 4 - 0.02f * t < 0 ? -1.0f : 1.0f;
+    for (int k = 0; k < 8; ++k) {
+      const float stored = -0.02f * t + 0.01f * k;
+      EXPECT_FLOAT_EQ(d.proprio[8 * t + k], k >= 3 && k < 7 ? sign * stored : stored)
+          << "frame " << t << " value " << k;
+    }
+  }
+  std::remove(path.c_str());
+}
+
 TEST(TrainingData, HumanVideosWithoutActionsAreRejected) {
   const std::string path = TempPath("human.hdf5");
   {
