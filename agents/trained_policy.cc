@@ -4,6 +4,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <filesystem>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -21,25 +22,17 @@ namespace {
 // Policy streams: 0 and 1 belong to the env and the scripted expert (agents/policy.h).
 constexpr uint64_t kSamplingStream = 2;
 
-class TrainedPolicy : public Policy {
+// The network with its normaliser and sampling noise: observation history -> unnormalised chunk.
+class TrainedPredictor {
  public:
-  TrainedPolicy(PolicyCheckpoint checkpoint, ChunkExecutorConfig executor)
+  TrainedPredictor(PolicyCheckpoint checkpoint, uint64_t seed)
       : checkpoint_(std::move(checkpoint)),
-        generator_(at::make_generator<at::CPUGeneratorImpl>(0)),
-        executor_(std::move(executor), [this](const std::vector<envs::Observation>& history) {
-          return Predict(history);
-        }) {
+        generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
     checkpoint_.policy->eval();
   }
 
-  void Reset(uint64_t seed) override {
-    generator_.set_current_seed(core::DeriveSeed(seed, kSamplingStream));
-    executor_.Reset();
-  }
+  void Reseed(uint64_t seed) { generator_.set_current_seed(seed); }
 
-  Eigen::VectorXd Act(const envs::Observation& obs) override { return executor_.Act(obs); }
-
- private:
   Eigen::MatrixXd Predict(const std::vector<envs::Observation>& history) {
     torch::NoGradGuard no_grad;
     const PolicyConfig& config = checkpoint_.policy->config();
@@ -71,6 +64,7 @@ class TrainedPolicy : public Policy {
     return actions;
   }
 
+ private:
   // [1, To, 3, S, S] float in [0, 1], resampled as the training data was.
   static torch::Tensor Images(const std::vector<envs::Observation>& history,
                               envs::Image envs::Observation::*camera, int size) {
@@ -91,6 +85,25 @@ class TrainedPolicy : public Policy {
 
   PolicyCheckpoint checkpoint_;
   at::Generator generator_;
+};
+
+class TrainedPolicy : public Policy {
+ public:
+  TrainedPolicy(PolicyCheckpoint checkpoint, ChunkExecutorConfig executor)
+      : predictor_(std::move(checkpoint), 0),
+        executor_(std::move(executor), [this](const std::vector<envs::Observation>& history) {
+          return predictor_.Predict(history);
+        }) {}
+
+  void Reset(uint64_t seed) override {
+    predictor_.Reseed(core::DeriveSeed(seed, kSamplingStream));
+    executor_.Reset();
+  }
+
+  Eigen::VectorXd Act(const envs::Observation& obs) override { return executor_.Act(obs); }
+
+ private:
+  TrainedPredictor predictor_;
   ChunkExecutor executor_;
 };
 
@@ -122,6 +135,14 @@ ChunkExecutorConfig DefaultExecutorConfig(const TrainedRunInfo& run) {
   config.obs_horizon = checkpoint.policy->config().obs_horizon;
   SetHandLimits(envs::LoadEmbodimentSpec(run.embodiment), &config);
   return config;
+}
+
+ChunkPredictor TrainedChunkPredictor(const TrainedRunInfo& run, uint64_t seed) {
+  auto predictor = std::make_shared<TrainedPredictor>(LoadCheckpoint(run.run_dir + "/policy"),
+                                                      core::DeriveSeed(seed, kSamplingStream));
+  return [predictor](const std::vector<envs::Observation>& history) {
+    return predictor->Predict(history);
+  };
 }
 
 PolicyFactory TrainedPolicyFactory(const TrainedRunInfo& run, const ChunkExecutorConfig& executor) {

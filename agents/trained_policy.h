@@ -25,6 +25,11 @@ TrainedRunInfo ReadRunInfo(const std::string& run_dir);
 // workspace box. Callers may change the ensembling settings before making policies.
 ChunkExecutorConfig DefaultExecutorConfig(const TrainedRunInfo& run);
 
+// The run's network alone, without ensembling: observation history (oldest first, obs_horizon
+// frames) -> one sampled chunk (Ta x action dim, unnormalised). `seed` seeds the sampling noise.
+// What open-loop checks compare with recorded actions (agents/open_loop.h).
+ChunkPredictor TrainedChunkPredictor(const TrainedRunInfo& run, uint64_t seed);
+
 // Policies of the run; each owns its own copy of the network so that rollout threads share
 // nothing. Loading validates the checkpoint (core::InputError on a missing or corrupt file).
 PolicyFactory TrainedPolicyFactory(const TrainedRunInfo& run, const ChunkExecutorConfig& executor);

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "agents/open_loop.h"
 #include "agents/trained_policy.h"
 #include "benchmarks/rollout.h"
 #include "cli/commands.h"
@@ -16,6 +17,8 @@ Command RegisterEval(CLI::App& app) {
   auto o = std::make_shared<benchmarks::RolloutOptions>();
   auto replan_every = std::make_shared<int>(1);
   auto ensemble_decay = std::make_shared<double>(0.8);
+  auto open_loop_data = std::make_shared<std::string>();
+  auto open_loop = std::make_shared<agents::OpenLoopOptions>();
   auto* sub = app.add_subcommand("eval", "Evaluate a trained run in simulation (JSON report)");
   sub->add_option("--run", *run_dir, "Run folder from immimic train")->required();
   sub->add_option("--episodes", o->episodes, "Episodes")->check(CLI::Range(1, 100000));
@@ -33,8 +36,22 @@ Command RegisterEval(CLI::App& app) {
   sub->add_option("--ensemble-decay", *ensemble_decay,
                   "Temporal-ensemble weight decay^age (paper 0.8; 0: newest chunk only)")
       ->check(CLI::Range(0.0, 100.0));
-  return [run_dir, o, replan_every, ensemble_decay] {
+  sub->add_option("--open-loop", *open_loop_data,
+                  "Instead of rollouts: compare predicted chunks with these robot demos' actions");
+  sub->add_option("--demos", open_loop->max_demos, "Open loop: the first N demos (0: all)")
+      ->check(CLI::Range(0, 1000000));
+  sub->add_option("--stride", open_loop->stride, "Open loop: check every N-th frame")
+      ->check(CLI::Range(1, 1000000));
+  return [run_dir, o, replan_every, ensemble_decay, open_loop_data, open_loop] {
     const agents::TrainedRunInfo run = agents::ReadRunInfo(*run_dir);
+    if (!open_loop_data->empty()) {
+      open_loop->obs_horizon = agents::DefaultExecutorConfig(run).obs_horizon;
+      nlohmann::json report = agents::ToJson(agents::EvaluateOpenLoop(
+          agents::TrainedChunkPredictor(run, o->seed), *open_loop_data, *open_loop));
+      report["run"] = *run_dir;
+      std::cout << report.dump() << "\n";
+      return 0;
+    }
     const envs::EnvConfig config =
         datasets::EnvConfigFromEnvArgs(run.env_args, *run_dir + "/run.json");
     agents::ChunkExecutorConfig executor = agents::DefaultExecutorConfig(run);

@@ -66,6 +66,14 @@ TEST(PolicyCli, TrainThenEvaluate) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(nlohmann::json::parse(again.out)["per_episode"], report["per_episode"]);
 
+  const CliRun open_loop =
+      RunImmimic("eval --run " + run + " --open-loop " + robot + " --demos 1 --stride 50");
+  ASSERT_EQ(open_loop.exit_code, 0) << open_loop.err;
+  const auto errors = nlohmann::json::parse(open_loop.out);
+  EXPECT_GT(errors["checks"].get<int>(), 1);
+  EXPECT_EQ(errors["first_action_error"].size(), 7u);  // robotiq: position, axis-angle, grip
+  EXPECT_GE(errors["position_error_m"].get<double>(), 0.0);
+
   ExpectOneLineExitCode2(eval_args + "--replan-every 5", "must not exceed the run's action chunk");
   ExpectOneLineExitCode2(eval_args + "--replan-every 0", "--replan-every");
   ExpectOneLineExitCode2("eval --run " + TempPath("no_run") + " --episodes 1", "no_run");
