@@ -20,9 +20,9 @@ namespace immimic::agents {
 // Optimisation settings (configs/train/default.yaml).
 struct TrainConfig {
   std::string policy = "default";  // configs/policy/<name>.yaml, or a path ending in .yaml
-  int epochs = 30;                 // passes over the robot samples
+  int epochs = 10;                 // passes over the robot samples
   int batch_size = 64;
-  double learning_rate = 1e-4;
+  double learning_rate = 1e-3;
   double weight_decay = 1e-6;
   int warmup_steps = 100;    // linear learning-rate warm-up, then cosine decay to 0
   int threads = 2;           // LibTorch intra-op threads
