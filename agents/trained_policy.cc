@@ -34,7 +34,7 @@ class TrainedPredictor {
   void Reseed(uint64_t seed) { generator_.set_current_seed(seed); }
 
   Eigen::MatrixXd Predict(const std::vector<envs::Observation>& history) {
-    torch::NoGradGuard no_grad;
+    c10::InferenceMode inference;
     const PolicyConfig& config = checkpoint_.policy->config();
     const int to = static_cast<int>(history.size()), size = config.image_size;
     const int proprio_dim = checkpoint_.policy->proprio_dim();

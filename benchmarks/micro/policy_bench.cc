@@ -90,7 +90,7 @@ void Chunk(benchmark::State& state, PolicyConfig config) {
   const ObservationBatch batch = MakeBatch(config, 1);
   uint64_t seed = 0;
   for (auto _ : state) {
-    torch::NoGradGuard no_grad;
+    c10::InferenceMode inference;  // as agents/trained_policy.cc
     benchmark::DoNotOptimize(policy->Sample(policy->Encode(batch), seed++));
   }
 }
@@ -101,7 +101,7 @@ void Encode1Thread(benchmark::State& state, PolicyConfig config) {
   DiffusionPolicy policy(config, kProprio, kAction, 0);
   const ObservationBatch batch = MakeBatch(config, 1);
   for (auto _ : state) {
-    torch::NoGradGuard no_grad;
+    c10::InferenceMode inference;
     benchmark::DoNotOptimize(policy->Encode(batch));
   }
 }
