@@ -13,6 +13,7 @@
 #include "core/rng.h"
 #include "core/rotation.h"
 #include "mapping/all_pairs.h"
+#include "mapping/textbook_dtw.h"
 
 namespace immimic::benchmarks {
 namespace {
@@ -65,30 +66,9 @@ double TextbookDistance(const Sequence& a, int i, const Sequence& b, int j, int 
 }
 
 mapping::DtwResult TextbookDtw(const Sequence& a, const Sequence& b, int hand_joints) {
-  const int n = static_cast<int>(a.rows()), m = static_cast<int>(b.rows());
-  const double inf = std::numeric_limits<double>::infinity();
-  std::vector<std::vector<double>> table(n + 1, std::vector<double>(m + 1, inf));
-  table[0][0] = 0.0;
-  for (int i = 1; i <= n; ++i)
-    for (int j = 1; j <= m; ++j)
-      table[i][j] = TextbookDistance(a, i - 1, b, j - 1, hand_joints) +
-                    std::min({table[i - 1][j - 1], table[i - 1][j], table[i][j - 1]});
-  mapping::DtwResult result{table[n][m], {}};
-  int i = n, j = m;
-  result.path.emplace_back(i - 1, j - 1);
-  while (i > 1 || j > 1) {
-    const double diag = table[i - 1][j - 1], up = table[i - 1][j], left = table[i][j - 1];
-    if (diag <= up && diag <= left) {
-      --i, --j;
-    } else if (up <= left) {
-      --i;
-    } else {
-      --j;
-    }
-    result.path.emplace_back(i - 1, j - 1);
-  }
-  std::reverse(result.path.begin(), result.path.end());
-  return result;
+  return mapping::TextbookDtw(
+      static_cast<int>(a.rows()), static_cast<int>(b.rows()),
+      [&](int i, int j) { return TextbookDistance(a, i, b, j, hand_joints); });
 }
 
 void SetCells(benchmark::State& state) {

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/rng.h"
+#include "mapping/textbook_dtw.h"
 
 namespace immimic::mapping {
 namespace {
@@ -118,33 +119,12 @@ TEST(Dtw, LongerSequencesMatchTheTwoRowVariantAndPathCost) {
   }
 }
 
-// reference: the textbook (n+1) x (m+1) table and a backtrack over it with the tie rule of dtw.h
+// reference: the textbook table (mapping/textbook_dtw.h), cells outside the band at +inf
 DtwResult TextbookDtw(const Eigen::MatrixXd& cost, std::optional<int> window) {
   const int n = static_cast<int>(cost.rows()), m = static_cast<int>(cost.cols());
-  const double inf = std::numeric_limits<double>::infinity();
-  Eigen::MatrixXd table = Eigen::MatrixXd::Constant(n + 1, m + 1, inf);
-  table(0, 0) = 0.0;
-  for (int i = 1; i <= n; ++i)
-    for (int j = 1; j <= m; ++j)
-      if (InBand(i - 1, j - 1, n, m, window))
-        table(i, j) =
-            cost(i - 1, j - 1) + std::min({table(i - 1, j - 1), table(i - 1, j), table(i, j - 1)});
-  DtwResult result{table(n, m), {}};
-  int i = n, j = m;
-  result.path.emplace_back(i - 1, j - 1);
-  while (i > 1 || j > 1) {
-    const double diag = table(i - 1, j - 1), up = table(i - 1, j), left = table(i, j - 1);
-    if (diag <= up && diag <= left) {
-      --i, --j;
-    } else if (up <= left) {
-      --i;
-    } else {
-      --j;
-    }
-    result.path.emplace_back(i - 1, j - 1);
-  }
-  std::reverse(result.path.begin(), result.path.end());
-  return result;
+  return mapping::TextbookDtw(n, m, [&](int i, int j) {
+    return InBand(i, j, n, m, window) ? cost(i, j) : std::numeric_limits<double>::infinity();
+  });
 }
 
 TEST(Dtw, BitIdenticalToTextbookTableWithSamePathIncludingTies) {
