@@ -13,6 +13,7 @@
 
 #include "agents/checkpoint.h"
 #include "agents/diffusion_policy.h"
+#include "agents/image_augment.h"
 #include "agents/method.h"
 #include "agents/normalizer.h"
 #include "agents/policy_config.h"
@@ -29,7 +30,7 @@ namespace {
 
 // Random streams of a run, each derived from the seed and the epoch (so a resumed run draws
 // exactly what an uninterrupted one would).
-constexpr uint64_t kNoiseStream = 1, kBatchStream = 2, kInitStream = 3;
+constexpr uint64_t kNoiseStream = 1, kBatchStream = 2, kInitStream = 3, kAugmentStream = 4;
 
 std::string PolicyConfigPath(const std::string& policy) {
   if (policy.size() > 5 && policy.substr(policy.size() - 5) == ".yaml") return policy;
@@ -77,8 +78,9 @@ struct Batch {
   torch::Tensor actions;  // [B, Ta, A]
 };
 
+// shift_px > 0: each sample's camera images get a random shift drawn from augment_rng.
 Batch Gather(const DomainTensors& domain, const std::vector<SampleRef>& samples,
-             const PolicyConfig& config) {
+             const PolicyConfig& config, int shift_px, core::Rng& augment_rng) {
   const int b = static_cast<int>(samples.size());
   const int to = config.obs_horizon, ta = config.action_horizon;
   std::vector<int64_t> obs_index, chunk_index;
@@ -94,7 +96,9 @@ Batch Gather(const DomainTensors& domain, const std::vector<SampleRef>& samples,
   const torch::Tensor ci = torch::tensor(chunk_index, torch::kInt64);
   const int size = domain.frames->image_size;
   auto images = [&](const torch::Tensor& all) {
-    return all.index_select(0, oi).view({b, to, 3, size, size}).to(torch::kFloat32).div_(255.0);
+    const torch::Tensor frames =
+        all.index_select(0, oi).view({b, to, 3, size, size}).to(torch::kFloat32).div_(255.0);
+    return RandomShift(frames, shift_px, augment_rng);
   };
   Batch batch;
   batch.obs.agentview = images(domain.agentview);
@@ -241,7 +245,7 @@ std::string ResolvedConfig(const TrainOptions& o, const TrainConfig& train,
       << "\n  weight_decay: " << train.weight_decay << "\n  warmup_steps: " << train.warmup_steps
       << "\n  threads: " << train.threads << "\n  checkpoint_every: " << train.checkpoint_every
       << "\n  ema_power: " << train.ema_power << "\n  ema_max_decay: " << train.ema_max_decay
-      << "\nmethod:\n";
+      << "\n  random_shift_px: " << train.random_shift_px << "\nmethod:\n";
   std::istringstream method_yaml(method.ResolvedYaml());
   for (std::string line; std::getline(method_yaml, line);) out << "  " << line << "\n";
   out << "policy:\n";
@@ -265,6 +269,7 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   c.checkpoint_every = yaml.GetOr<int>("checkpoint_every", c.checkpoint_every);
   c.ema_power = yaml.GetOr<double>("ema_power", c.ema_power);
   c.ema_max_decay = yaml.GetOr<double>("ema_max_decay", c.ema_max_decay);
+  c.random_shift_px = yaml.GetOr<int>("random_shift_px", c.random_shift_px);
   yaml.RejectUnknownKeys();
   auto check = [&](bool ok, const char* key, const char* rule) {
     IMMIMIC_THROW_UNLESS(ok, core::ConfigError, path, ": ", key, " ", rule);
@@ -278,6 +283,7 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   check(c.checkpoint_every > 0, "checkpoint_every", "must be positive");
   check(c.ema_power >= 0 && std::isfinite(c.ema_power), "ema_power", "must be >= 0");
   check(c.ema_max_decay >= 0 && c.ema_max_decay < 1, "ema_max_decay", "must be in [0, 1)");
+  check(c.random_shift_px >= 0 && c.random_shift_px <= 16, "random_shift_px", "must be in 0..16");
   return c;
 }
 
@@ -389,6 +395,8 @@ TrainSummary Train(const TrainOptions& options,
     model->noise_generator().set_current_seed(
         core::DeriveSeed(core::DeriveSeed(options.seed, kNoiseStream), epoch));
     core::Rng rng(core::DeriveSeed(core::DeriveSeed(options.seed, kBatchStream), epoch));
+    core::Rng augment(core::DeriveSeed(core::DeriveSeed(options.seed, kAugmentStream), epoch));
+    const int shift = train.random_shift_px;
     std::vector<SampleRef> order = robot_frames;
     Shuffle(&order, rng);
     size_t cursor = 0;
@@ -401,12 +409,12 @@ TrainSummary Train(const TrainOptions& options,
       if (kind == StepKind::kRobot) {
         // one pass over the shuffled robot frames per epoch, wrapping for the last batch
         for (int i = 0; i < batch; ++i) picks.push_back(order[(cursor++) % order.size()]);
-        Batch b = Gather(robot_t, picks, policy_config);
+        Batch b = Gather(robot_t, picks, policy_config, shift, augment);
         cond = model->Encode(b.obs);
         actions = b.actions;
       } else {
         for (int i = 0; i < batch; ++i) picks.push_back(RandomFrame(human, rng));
-        Batch h = Gather(human_t, picks, policy_config);
+        Batch h = Gather(human_t, picks, policy_config, shift, augment);
         if (kind == StepKind::kHuman) {
           cond = model->Encode(h.obs);
           actions = h.actions;
@@ -420,7 +428,7 @@ TrainSummary Train(const TrainOptions& options,
               partners.push_back(RandomFrame(robot, rng));
             }
           }
-          Batch r = Gather(robot_t, partners, policy_config);
+          Batch r = Gather(robot_t, partners, policy_config, shift, augment);
           const double a = method->MixAlpha(epoch, epochs, rng);
           alpha_sum += a;
           cond = a * model->Encode(h.obs) + (1.0 - a) * model->Encode(r.obs);

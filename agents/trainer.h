@@ -32,6 +32,10 @@ struct TrainConfig {
   // first two steps); the finished run's policy is the average. ema_power 0 turns it off.
   double ema_power = 0.75;
   double ema_max_decay = 0.9999;
+  // Random shift of the training images by up to this many pixels (edge-padded, then cropped
+  // back; agents/image_augment.h), as Diffusion Policy's random crop. 0: off. Execution never
+  // shifts.
+  int random_shift_px = 4;
 };
 // The EMA decay for the update after optimiser step `step` (0-based), as above.
 double EmaDecay(const TrainConfig& config, long step);
