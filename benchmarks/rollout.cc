@@ -9,8 +9,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <sstream>
+#include <string>
 #include <thread>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/rng.h"
 #include "envs/env.h"
@@ -22,6 +25,7 @@ namespace {
 struct Finished {
   EpisodeResult result;
   std::vector<envs::Image> frames;  // only for episodes that go into the video
+  std::string trace;                // CSV rows, only when a trace is written
   std::exception_ptr error;
 };
 
@@ -42,8 +46,28 @@ void Validate(const envs::EnvConfig& config, const RolloutOptions& o) {
   envs::ValidateEnvConfig(config);
 }
 
+// One trace row: episode, step, TCP position, action, object position.
+void AppendTraceRow(int episode, int step, const envs::Observation& obs,
+                    const Eigen::VectorXd& action, std::string* trace) {
+  std::ostringstream row;
+  row.precision(6);
+  row << episode << ',' << step;
+  for (int i = 0; i < 3; ++i) row << ',' << obs.proprio[i];
+  for (int i = 0; i < action.size(); ++i) row << ',' << action[i];
+  for (int i = 0; i < 3; ++i)
+    row << ',' << (i < obs.object_state.size() ? obs.object_state[i] : 0.0);
+  row << '\n';
+  *trace += row.str();
+}
+
+std::string TraceHeader(int action_dim) {
+  std::string header = "episode,step,tcp_x,tcp_y,tcp_z";
+  for (int i = 0; i < action_dim; ++i) header += ",action_" + std::to_string(i);
+  return header + ",object_x,object_y,object_z\n";
+}
+
 EpisodeResult RunEpisode(envs::Env& env, agents::Policy& policy, const RolloutOptions& o, int index,
-                         std::vector<envs::Image>* frames) {
+                         std::vector<envs::Image>* frames, std::string* trace) {
   EpisodeResult r;
   r.index = index;
   r.seed = EpisodeSeed(o.seed, index);
@@ -65,6 +89,7 @@ EpisodeResult RunEpisode(envs::Env& env, agents::Policy& policy, const RolloutOp
   r.end_reason = "max_steps";
   while (o.max_steps == 0 || r.length < o.max_steps) {
     const Eigen::VectorXd action = policy.Act(*obs);
+    if (trace) AppendTraceRow(index, r.length, *obs, action, trace);
     const envs::StepResult& step = env.Step(action);
     obs = &step.obs;
     ++r.length;
@@ -162,7 +187,8 @@ RolloutResult Run(const envs::EnvConfig& config, const agents::PolicyFactory& fa
                              "the policy factory returned no policy");
         if (!env) env = std::make_unique<envs::Env>(config, scene);
         done.result =
-            RunEpisode(*env, *policy, o, index, WantsVideo(o, index) ? &done.frames : nullptr);
+            RunEpisode(*env, *policy, o, index, WantsVideo(o, index) ? &done.frames : nullptr,
+                       o.trace_path.empty() ? nullptr : &done.trace);
       } catch (...) {
         done.error = std::current_exception();
       }
@@ -182,6 +208,7 @@ RolloutResult Run(const envs::EnvConfig& config, const agents::PolicyFactory& fa
     for (std::thread& t : pool) t.join();
   };
 
+  std::string trace;
   RolloutResult result;
   result.task = config.task;
   result.embodiment = config.embodiment;
@@ -203,6 +230,7 @@ RolloutResult Run(const envs::EnvConfig& config, const agents::PolicyFactory& fa
       if (video) {
         for (const envs::Image& frame : done.frames) video->Add(frame);
       }
+      trace += done.trace;
       result.successes += done.result.success;
       result.per_episode.push_back(std::move(done.result));
       if (progress) progress(index + 1, o.episodes);
@@ -213,6 +241,9 @@ RolloutResult Run(const envs::EnvConfig& config, const agents::PolicyFactory& fa
   }
   stop_workers();
   if (video) video->Close();
+  if (!o.trace_path.empty()) {
+    core::WriteFileAtomically(o.trace_path, TraceHeader(scene->embodiment().action_dim()) + trace);
+  }
 
   result.success_rate = static_cast<double>(result.successes) / result.episodes;
   result.success_interval = WilsonInterval(result.successes, result.episodes);

@@ -33,6 +33,10 @@ struct RolloutOptions {
   // after another in index order; `video_episodes` > 0 keeps only the first that many.
   std::string video_path;
   int video_episodes = 0;
+  // "": no trace. Else a CSV with one row per step of every episode, in index order: the TCP
+  // position before the step, the commanded action and the first object's position (the
+  // task's object_state head), for looking at what a policy did where it failed.
+  std::string trace_path;
   // A peak TCP speed below this (m/s) counts as no movement: SPARC and LDLJ are undefined there
   // (null in JSON) and left out of the means.
   double min_motion_speed = 1e-3;

@@ -30,6 +30,8 @@ Command RegisterEval(CLI::App& app) {
   sub->add_option("--video", o->video_path, "Write the episodes' agentview video (mp4)");
   sub->add_option("--video-episodes", o->video_episodes, "Only the first N episodes in the video")
       ->check(CLI::Range(0, 100000));
+  sub->add_option("--trace", o->trace_path,
+                  "Write a CSV of every step: TCP position, commanded action, object position");
   sub->add_option("--replan-every", *replan_every,
                   "Predict a chunk every N steps (1: every step, as the paper; <= chunk length)")
       ->check(CLI::Range(1, 100000));

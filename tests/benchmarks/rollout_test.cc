@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -168,6 +169,32 @@ TEST(Rollout, WritesTheAgentviewVideo) {
     EXPECT_EQ(EvaluatePolicy(config, expert, options).successes, 1);
     EXPECT_GT(std::filesystem::file_size(path), 1000u);
     std::filesystem::remove(path);
+  }
+}
+
+TEST(Rollout, TraceHasOneRowPerStepInEpisodeOrder) {
+  const std::string path =
+      ::testing::TempDir() + "/rollout_trace_" + std::to_string(getpid()) + ".csv";
+  HoldStillPolicy policy;
+  RolloutOptions options;
+  options.episodes = 2;
+  options.max_steps = 3;
+  options.trace_path = path;
+  EvaluatePolicy(PickPlaceRobotiq(), policy, options);
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::filesystem::remove(path);
+  ASSERT_EQ(lines.size(), 1u + 2 * 3);
+  // Robotiq: 6 pose dims + 1 gripper
+  EXPECT_EQ(lines[0],
+            "episode,step,tcp_x,tcp_y,tcp_z,action_0,action_1,action_2,action_3,action_4,"
+            "action_5,action_6,object_x,object_y,object_z");
+  EXPECT_EQ(lines[1].rfind("0,0,", 0), 0u);
+  EXPECT_EQ(lines[3].rfind("0,2,", 0), 0u);
+  EXPECT_EQ(lines[4].rfind("1,0,", 0), 0u);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    EXPECT_EQ(std::count(lines[i].begin(), lines[i].end(), ','), 14) << lines[i];
   }
 }
 

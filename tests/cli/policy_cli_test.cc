@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "tests/cli/cli_runner.h"
 
 namespace {
@@ -52,7 +54,8 @@ TEST(PolicyCli, TrainThenEvaluate) {
   EXPECT_FALSE(std::filesystem::exists(run + ".partial"));
 
   const std::string eval_args = "eval --run " + run + " --episodes 2 --seed 9 --max-steps 8 ";
-  const CliRun eval = RunImmimic(eval_args + "--replan-every 2 --threads 1");
+  const std::string trace_1 = TempPath("trace_1.csv"), trace_2 = TempPath("trace_2.csv");
+  const CliRun eval = RunImmimic(eval_args + "--replan-every 2 --threads 1 --trace " + trace_1);
   ASSERT_EQ(eval.exit_code, 0) << eval.err;
   const auto report = nlohmann::json::parse(eval.out);
   EXPECT_EQ(report["episodes"], 2);
@@ -62,9 +65,13 @@ TEST(PolicyCli, TrainThenEvaluate) {
   const double rate = report["success_rate"].get<double>();
   EXPECT_TRUE(rate >= 0.0 && rate <= 1.0);
   // same seed, same rollouts, whatever the thread count
-  const CliRun again = RunImmimic(eval_args + "--replan-every 2 --threads 2");
+  const CliRun again = RunImmimic(eval_args + "--replan-every 2 --threads 2 --trace " + trace_2);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(nlohmann::json::parse(again.out)["per_episode"], report["per_episode"]);
+  // the trace: a header and one row per step; every commanded action the same on 2 threads
+  const std::string trace = immimic::core::ReadFile(trace_1);
+  EXPECT_EQ(std::count(trace.begin(), trace.end(), '\n'), 1 + 2 * 8);
+  EXPECT_EQ(trace, immimic::core::ReadFile(trace_2));
 
   const CliRun open_loop =
       RunImmimic("eval --run " + run + " --open-loop " + robot + " --demos 1 --stride 50");
