@@ -34,8 +34,8 @@ struct TrainConfig {
   double ema_max_decay = 0.9999;
   // Random shift of the training images by up to this many pixels (edge-padded, then cropped
   // back; agents/image_augment.h), as Diffusion Policy's random crop. 0: off. Execution never
-  // shifts.
-  int random_shift_px = 4;
+  // shifts. Off by default: on pick_place it cost success (docs/methods.md).
+  int random_shift_px = 0;
 };
 // The EMA decay for the update after optimiser step `step` (0-based), as above.
 double EmaDecay(const TrainConfig& config, long step);

@@ -162,6 +162,25 @@ TEST_F(TrainerTest, MissingHumanDataOrAlignmentIsAClearError) {
   EXPECT_THROW(Train(o), core::InputError);
 }
 
+TEST_F(TrainerTest, RandomShiftIsReproducibleAndChangesTraining) {
+  std::ofstream(dir_ / "shift.yaml") << "policy: " << (dir_ / "policy.yaml").string()
+                                     << "\nepochs: 2\nbatch_size: 8\nwarmup_steps: 2\n"
+                                        "threads: 1\nrandom_shift_px: 2\n";
+  auto options = [&](const std::string& out, bool shift) {
+    TrainOptions o = Options("robot_only", out);
+    o.epochs = 2;
+    if (shift) o.config_path = (dir_ / "shift.yaml").string();
+    return o;
+  };
+  Train(options("shift_a", true));
+  Train(options("shift_b", true));
+  Train(options("plain", false));
+  EXPECT_TRUE(SameWeights((dir_ / "shift_a").string(), (dir_ / "shift_b").string()));
+  EXPECT_FALSE(SameWeights((dir_ / "shift_a").string(), (dir_ / "plain").string()));
+  std::ofstream(dir_ / "bad_shift.yaml") << "random_shift_px: 17\n";
+  EXPECT_THROW(LoadTrainConfig((dir_ / "bad_shift.yaml").string()), core::ConfigError);
+}
+
 TEST_F(TrainerTest, SameSeedSameWeightsAndResumeMatchesAnUninterruptedRun) {
   Train(Options("random_map", "a"));
   Train(Options("random_map", "b"));
