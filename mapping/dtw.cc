@@ -7,27 +7,27 @@
 
 #include "core/error.h"
 
-// Vectors of doubles are passed between inline helpers of the kernels only, never across an
-// ABI boundary, so GCC's note that their calling convention depends on AVX-512 does not apply.
+// Vectors of floats are passed between inline helpers of the kernels only, never across an ABI
+// boundary, so GCC's note that their calling convention depends on AVX-512 does not apply.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace immimic::mapping {
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr CostValue kInf = std::numeric_limits<CostValue>::infinity();
 constexpr int kLanes = kTileLanes;
 // Wavefront steps whose frame distances are computed in one call (a 4 KiB tile, in L1).
 constexpr int kChunk = 64;
 
-// One wavefront step: kLanes doubles, one per row of a block (GCC vector extension: one AVX-512
+// One wavefront step: kLanes floats, one per row of a block (GCC vector extension: one AVX-512
 // register, two AVX2 or four SSE2 registers, whichever clone runs).
-typedef double Lanes __attribute__((vector_size(kLanes * sizeof(double))));
-typedef int64_t LaneMask __attribute__((vector_size(kLanes * sizeof(int64_t))));
+typedef CostValue Lanes __attribute__((vector_size(kLanes * sizeof(CostValue))));
+typedef int32_t LaneMask __attribute__((vector_size(kLanes * sizeof(int32_t))));
 typedef signed char LaneBytes __attribute__((vector_size(kLanes)));
-static_assert(kLanes == 8, "the shuffles below are written for 8 lanes");
+static_assert(kLanes == 16, "the shuffles below are written for 16 lanes");
 
 // How a cell was entered: the tie-break order of dtw.h.
-constexpr int64_t kFromDiagonal = 0, kFromUp = 1, kFromLeft = 2;
+constexpr int32_t kFromDiagonal = 0, kFromUp = 1, kFromLeft = 2;
 
 // Allowed robot frames [lo[i], hi[i]] of each human frame i.
 struct Band {
@@ -82,34 +82,36 @@ BlockSpan SpanOf(const Band& band, int i0, int rows) {
 // One body, compiled for AVX-512, AVX2 and generic x86-64 and picked at load time. Not
 // target_clones as for the distance kernels: GCC lowers vector-extension comparisons before it
 // clones, for the generic target, and then compares lane by lane.
-#define IMMIMIC_SWEEP_CHUNK(name, target_attribute)                                            \
-  target_attribute void name(const double* __restrict tile, int first, int steps,              \
-                             const double* __restrict above, double* __restrict below,         \
-                             Lanes& state_left, Lanes& state_diagonal,                         \
-                             signed char* __restrict predecessor) {                            \
-    Lanes left = state_left, diagonal = state_diagonal;                                        \
-    for (int k = 0; k < steps; ++k) {                                                          \
-      const int s = first + k;                                                                 \
-      Lanes cost;                                                                              \
-      __builtin_memcpy(&cost, tile + k * kLanes, sizeof(cost));                                \
-      /* up: the lane above one step ago; the top lane's comes from the row above the block */ \
-      const Lanes row_above = Lanes{} + above[s + 2 * kLanes];                                 \
-      const Lanes up = __builtin_shufflevector(left, row_above, 1, 2, 3, 4, 5, 6, 7, 15);      \
-      const Lanes diagonal_or_up = diagonal < up ? diagonal : up;                              \
-      const Lanes cell = cost + (diagonal_or_up < left ? diagonal_or_up : left);               \
-      if (predecessor) {                                                                       \
-        /* masks are -1 or 0: 0 (diagonal), else 2 + (-1 when up <= left) */                   \
-        const LaneMask not_diagonal = ~((diagonal <= up) & (diagonal <= left));                \
-        const LaneMask code = not_diagonal & (kFromLeft + (up <= left));                       \
-        const LaneBytes bytes = __builtin_convertvector(code, LaneBytes);                      \
-        __builtin_memcpy(predecessor + k * kLanes, &bytes, sizeof(bytes));                     \
-      }                                                                                        \
-      below[s + kLanes + 1] = cell[0];                                                         \
-      diagonal = up;                                                                           \
-      left = cell;                                                                             \
-    }                                                                                          \
-    state_left = left;                                                                         \
-    state_diagonal = diagonal;                                                                 \
+#define IMMIMIC_SWEEP_CHUNK(name, target_attribute)                                                \
+  target_attribute void name(const CostValue* __restrict tile, int first, int steps,               \
+                             const CostValue* __restrict above, CostValue* __restrict below,       \
+                             Lanes& state_left, Lanes& state_diagonal,                             \
+                             signed char* __restrict predecessor) {                                \
+    Lanes left = state_left, diagonal = state_diagonal;                                            \
+    for (int k = 0; k < steps; ++k) {                                                              \
+      const int s = first + k;                                                                     \
+      Lanes cost;                                                                                  \
+      __builtin_memcpy(&cost, tile + k * kLanes, sizeof(cost));                                    \
+      /* up: the lane above one step ago; the top lane's comes from the row above the block */     \
+      const Lanes row_above = Lanes{} + above[s + 2 * kLanes];                                     \
+      const Lanes up = __builtin_shufflevector(left, row_above, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, \
+                                               12, 13, 14, 15, 31);                                \
+      /* min(diagonal, left) does not wait for the shuffle: a shorter chain between steps */       \
+      const Lanes diagonal_or_left = diagonal < left ? diagonal : left;                            \
+      const Lanes cell = cost + (up < diagonal_or_left ? up : diagonal_or_left);                   \
+      if (predecessor) {                                                                           \
+        /* masks are -1 or 0: 0 (diagonal), else 2 + (-1 when up <= left) */                       \
+        const LaneMask not_diagonal = ~((diagonal <= up) & (diagonal <= left));                    \
+        const LaneMask code = not_diagonal & (kFromLeft + (up <= left));                           \
+        const LaneBytes bytes = __builtin_convertvector(code, LaneBytes);                          \
+        __builtin_memcpy(predecessor + k * kLanes, &bytes, sizeof(bytes));                         \
+      }                                                                                            \
+      below[s + kLanes + 1] = cell[0];                                                             \
+      diagonal = up;                                                                               \
+      left = cell;                                                                                 \
+    }                                                                                              \
+    state_left = left;                                                                             \
+    state_diagonal = diagonal;                                                                     \
   }
 
 IMMIMIC_SWEEP_CHUNK(SweepChunkAvx512, __attribute__((target("avx512f"))))
@@ -131,7 +133,7 @@ const SweepChunkFunction SweepChunk = PickSweepChunk();
 // Sweeps all blocks; fill(i0, s0, steps, out) writes the tile of FrameDistance::CostTile.
 // With a path, records every cell's predecessor in ws. Returns the total cost.
 template <typename FillTile>
-double Sweep(int n, int m, const Band& band, const FillTile& fill, bool path, DtwWorkspace& ws) {
+CostValue Sweep(int n, int m, const Band& band, const FillTile& fill, bool path, DtwWorkspace& ws) {
   const int blocks = (n + kLanes - 1) / kLanes;
   const size_t width = static_cast<size_t>(m) + 2 * kLanes + 1;
   ws.above.assign(width, kInf);
@@ -150,7 +152,7 @@ double Sweep(int n, int m, const Band& band, const FillTile& fill, bool path, Dt
     }
     ws.predecessor.resize(ws.block_offset[blocks]);
   }
-  double total = kInf;
+  CostValue total = kInf;
   for (int b = 0; b < blocks; ++b) {
     const int i0 = b * kLanes;
     const int rows = std::min(kLanes, n - i0);
@@ -172,12 +174,20 @@ double Sweep(int n, int m, const Band& band, const FillTile& fill, bool path, Dt
     for (int s0 = span.first_step; s0 <= span.last_step; s0 += kChunk) {
       const int steps = std::min(kChunk, span.last_step - s0 + 1);
       fill(i0, s0, steps, ws.tile.data());
-      for (int k = 0; k < steps; ++k) {
-        const int s = s0 + k;
-        if (s >= all_in_first && s <= all_in_last) continue;
-        for (int l = 0; l < kLanes; ++l) {
-          if (s + l < lo[l] || s + l > hi[l]) ws.tile[k * kLanes + l] = kInf;
+      // mask only the steps before all_in_first and after all_in_last
+      const auto mask_steps = [&](int k_begin, int k_end) {
+        for (int k = std::max(0, k_begin); k < std::min(steps, k_end); ++k) {
+          const int s = s0 + k;
+          for (int l = 0; l < kLanes; ++l) {
+            if (s + l < lo[l] || s + l > hi[l]) ws.tile[k * kLanes + l] = kInf;
+          }
         }
+      };
+      if (all_in_first > all_in_last) {
+        mask_steps(0, steps);
+      } else {
+        mask_steps(0, all_in_first - s0);
+        mask_steps(all_in_last + 1 - s0, steps);
       }
       signed char* predecessor = path ? ws.predecessor.data() + ws.block_offset[b] +
                                             static_cast<size_t>(s0 - span.first_step) * kLanes
@@ -253,14 +263,15 @@ void CheckPrepared(const PreparedSequence& human, const PreparedSequence& robot)
 
 auto DistanceFill(const PreparedSequence& human, const PreparedSequence& robot,
                   const FrameDistance& distance) {
-  return [&](int i0, int s0, int steps, double* out) {
+  return [&](int i0, int s0, int steps, CostValue* out) {
     distance.CostTile(human, i0, robot, s0, steps, out);
   };
 }
 
-// the tile of CostTile from a callback; cells outside the matrix are masked by the sweep
+// the tile of CostTile from a callback, rounded to single precision; cells outside the matrix are
+// masked by the sweep
 auto CallbackFill(int n, int m, const CostFunction& cost) {
-  return [&cost, n, m](int i0, int s0, int steps, double* out) {
+  return [&cost, n, m](int i0, int s0, int steps, CostValue* out) {
     for (int k = 0; k < steps; ++k) {
       for (int l = 0; l < kLanes; ++l) {
         const int i = i0 + kLanes - 1 - l, j = s0 + k + l;
@@ -269,8 +280,12 @@ auto CallbackFill(int n, int m, const CostFunction& cost) {
           value = cost(i, j);
           IMMIMIC_THROW_UNLESS(!std::isnan(value), core::InputError, "DTW: cost(", i, ", ", j,
                                ") is NaN");
+          IMMIMIC_THROW_UNLESS(
+              std::isinf(value) || std::abs(value) <= std::numeric_limits<CostValue>::max(),
+              core::InputError, "DTW: cost(", i, ", ", j, ") = ", value,
+              " is beyond single precision");
         }
-        out[k * kLanes + l] = value;
+        out[k * kLanes + l] = static_cast<CostValue>(value);
       }
     }
   };

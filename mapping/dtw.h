@@ -1,7 +1,8 @@
 #pragma once
 // Exact multivariate (dependent) Dynamic Time Warping between a human sequence (n frames, index
 // i) and a robot sequence (m frames, index j). Steps (1,0), (0,1), (1,1); the cost of a path is
-// the sum of the frame distances of the cells it visits, (0,0) and (n-1,m-1) included.
+// the sum of the frame distances of the cells it visits, (0,0) and (n-1,m-1) included. Distances
+// and sums are single precision (CostValue in frame_distance.h); the returned cost is that sum.
 //
 // Ties: the path is traced back from (n-1,m-1); among equal-cost predecessors it prefers the
 // diagonal (i-1,j-1), then (i-1,j) (human advances, robot holds), then (i,j-1) (robot advances).
@@ -32,13 +33,14 @@ struct DtwResult {
   WarpingPath path;
 };
 
-// Distance between human frame i and robot frame j. Must not return NaN.
+// Distance between human frame i and robot frame j. Must not return NaN or a finite value beyond
+// single precision; it is rounded to single precision.
 using CostFunction = std::function<double(int i, int j)>;
 
 // Reusable buffers so that repeated alignments do not allocate (one per thread).
 struct DtwWorkspace {
-  std::vector<double> tile;              // frame distances of one chunk of wavefront steps
-  std::vector<double> above, below;      // accumulated cost of the rows around a block
+  std::vector<CostValue> tile;           // frame distances of one chunk of wavefront steps
+  std::vector<CostValue> above, below;   // accumulated cost of the rows around a block
   std::vector<signed char> predecessor;  // step into every cell, wavefront order (1 byte)
   std::vector<size_t> block_offset;      // where each block of rows starts in predecessor
   std::vector<int> block_first_step;     // its first wavefront step

@@ -3,7 +3,6 @@
 // sequence into a prepared, frame-contiguous form (once per demo), then fills rows of the cost
 // matrix from it, so the inner loop runs over robot frames and vectorises.
 
-#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -14,23 +13,28 @@ namespace immimic::mapping {
 // One demo: frames x dims, one frame per row.
 using Sequence = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+// Frame distances and accumulated DTW costs are single precision: a float vector holds twice the
+// cells of a double one, which halves the time of the kernels (docs/mapping.md). Relative error
+// about 1e-7 per distance; the recursion is still the textbook one on these values.
+using CostValue = float;
+
 // A sequence in the form a FrameDistance reads: frames x features, column-major, so that one
 // feature of all frames is contiguous, with kPad zero frames before and after, so that vector
 // loads that run past either end stay inside the buffer. Only the distance that prepared it can
 // read it.
 struct PreparedSequence {
-  static constexpr int kPad = 8;
-  Eigen::MatrixXd features;  // (kPad + frames + kPad) x features
+  static constexpr int kPad = 16;
+  Eigen::MatrixXf features;  // (kPad + frames + kPad) x features
   int frames() const { return static_cast<int>(features.rows()) - 2 * kPad; }
-  const double* frame_column(int feature, int frame) const {
+  const float* frame_column(int feature, int frame) const {
     return features.data() + static_cast<size_t>(feature) * features.rows() + kPad + frame;
   }
   int column_stride() const { return static_cast<int>(features.rows()); }
 };
 
-// Lanes of a DTW wavefront tile (CostTile): rows computed together, one SIMD register of doubles
+// Lanes of a DTW wavefront tile (CostTile): rows computed together, one SIMD register of floats
 // on AVX-512.
-constexpr int kTileLanes = 8;
+constexpr int kTileLanes = 16;
 
 class FrameDistance {
  public:
@@ -44,7 +48,7 @@ class FrameDistance {
 
   // out[k] = distance(frame i of a, frame begin + k of b) for b's frames [begin, end).
   virtual void CostRow(const PreparedSequence& a, int i, const PreparedSequence& b, int begin,
-                       int end, double* out) const = 0;
+                       int end, CostValue* out) const = 0;
 
   // DTW wavefront tile (mapping/dtw.cc): for k in [0, steps) and lane l in [0, kTileLanes),
   //   out[k * kTileLanes + l] = distance(frame i0 + kTileLanes - 1 - l of a, frame s0 + k + l of
@@ -53,7 +57,7 @@ class FrameDistance {
   // padding and hold an unspecified finite value, which the caller masks. Requires
   // 0 <= i0 < a.frames() and -kTileLanes < s0 <= s0 + steps <= b.frames().
   virtual void CostTile(const PreparedSequence& a, int i0, const PreparedSequence& b, int s0,
-                        int steps, double* out) const = 0;
+                        int steps, CostValue* out) const = 0;
 
   // Distance between two single frames (tests, tools); same arithmetic as CostRow.
   double operator()(const Eigen::Ref<const Eigen::RowVectorXd>& a,
@@ -89,9 +93,9 @@ class ActionFrameDistance : public FrameDistance {
 
   int dims() const override { return 6 + hand_joints_; }
   void CostRow(const PreparedSequence& a, int i, const PreparedSequence& b, int begin, int end,
-               double* out) const override;
+               CostValue* out) const override;
   void CostTile(const PreparedSequence& a, int i0, const PreparedSequence& b, int s0, int steps,
-                double* out) const override;
+                CostValue* out) const override;
 
  protected:
   Eigen::MatrixXd DoPrepare(const Sequence& frames) const override;
@@ -109,9 +113,9 @@ class VisualFrameDistance : public FrameDistance {
 
   int dims() const override { return feature_dims_; }
   void CostRow(const PreparedSequence& a, int i, const PreparedSequence& b, int begin, int end,
-               double* out) const override;
+               CostValue* out) const override;
   void CostTile(const PreparedSequence& a, int i0, const PreparedSequence& b, int s0, int steps,
-                double* out) const override;
+                CostValue* out) const override;
 
  protected:
   Eigen::MatrixXd DoPrepare(const Sequence& frames) const override;
@@ -126,23 +130,19 @@ class VisualFrameDistance : public FrameDistance {
 Eigen::VectorXd RangeScale(const std::vector<Sequence>& demos, int hand_joints,
                            double min_range = 1e-6);
 
-// Geodesic angle between two unit quaternions given as |q_a . q_b| in [0, 1]:
-// 2 * acos(dot) by a polynomial (Abramowitz & Stegun 4.4.46, |error| <= 4e-8 rad) that
-// vectorises, unlike std::acos. Equals core::AngleBetween to that accuracy. |1 - dot| instead of a
-// clamp: rounding can push dot a hair above 1, and a branch-free abs keeps the loop vectorised.
-// The polynomial factor, for doubles and for vectors of doubles (the DTW tile kernels).
+// Geodesic angle 2 acos(|q_a . q_b|) between two unit quaternions, in the form the kernels use:
+// from chord = 1 - |dot|, computed as ||q_a - sign(dot) q_b||^2 / 2 so that it keeps its relative
+// precision for nearby rotations (1 - |dot| itself cancels to nothing in single precision), as
+// 2 sqrt(chord) P(|dot|) with the acos polynomial of Abramowitz & Stegun 4.4.46 (|error| <= 4e-8
+// rad), which vectorises unlike std::acos. For scalars and for vectors of floats.
 template <typename T>
 inline T GeodesicAnglePolynomial(const T& x) {
-  return 1.5707963050 +
-         x * (-0.2145988016 +
-              x * (0.0889789874 +
-                   x * (-0.0501743046 +
-                        x * (0.0308918810 +
-                             x * (-0.0170881256 + x * (0.0066700901 + x * -0.0012624911))))));
-}
-
-inline double GeodesicAngleFromDot(double dot) {
-  return 2.0 * std::sqrt(std::abs(1.0 - dot)) * GeodesicAnglePolynomial(dot);
+  return 1.5707963050f +
+         x * (-0.2145988016f +
+              x * (0.0889789874f +
+                   x * (-0.0501743046f +
+                        x * (0.0308918810f +
+                             x * (-0.0170881256f + x * (0.0066700901f + x * -0.0012624911f))))));
 }
 
 }  // namespace immimic::mapping

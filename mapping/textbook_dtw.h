@@ -11,22 +11,24 @@
 
 namespace immimic::mapping {
 
-// cost(i, j): distance of frames i and j, +inf for cells outside a band. n, m >= 1.
-template <typename CellCost>
+// cost(i, j): distance of frames i and j, +inf for cells outside a band. n, m >= 1. Value: the
+// arithmetic of the table (CostValue, as dtw.h, for bit-for-bit comparisons).
+template <typename Value = double, typename CellCost>
 DtwResult TextbookDtw(int n, int m, const CellCost& cost) {
-  const double inf = std::numeric_limits<double>::infinity();
+  const Value inf = std::numeric_limits<Value>::infinity();
   const size_t width = static_cast<size_t>(m) + 1;
-  std::vector<double> table((static_cast<size_t>(n) + 1) * width, inf);
-  auto at = [&](int i, int j) -> double& { return table[i * width + j]; };
-  at(0, 0) = 0.0;
+  std::vector<Value> table((static_cast<size_t>(n) + 1) * width, inf);
+  auto at = [&](int i, int j) -> Value& { return table[i * width + j]; };
+  at(0, 0) = 0;
   for (int i = 1; i <= n; ++i)
     for (int j = 1; j <= m; ++j)
-      at(i, j) = cost(i - 1, j - 1) + std::min({at(i - 1, j - 1), at(i - 1, j), at(i, j - 1)});
+      at(i, j) = static_cast<Value>(cost(i - 1, j - 1)) +
+                 std::min({at(i - 1, j - 1), at(i - 1, j), at(i, j - 1)});
   DtwResult result{at(n, m), {}};
   int i = n, j = m;
   result.path.emplace_back(i - 1, j - 1);
   while (i > 1 || j > 1) {
-    const double diag = at(i - 1, j - 1), up = at(i - 1, j), left = at(i, j - 1);
+    const Value diag = at(i - 1, j - 1), up = at(i - 1, j), left = at(i, j - 1);
     if (diag <= up && diag <= left) {
       --i, --j;
     } else if (up <= left) {

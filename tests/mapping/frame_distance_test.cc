@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <gtest/gtest.h>
+#include <Eigen/Geometry>
 
 #include "core/error.h"
 #include "core/rng.h"
@@ -54,11 +55,30 @@ TEST(ActionFrameDistance, AngleMatchesCoreAngleBetween) {
     b = b.normalized() * rng.Uniform(0.0, M_PI);
     const double expected =
         core::AngleBetween(core::MatrixFromAxisAngle(a), core::MatrixFromAxisAngle(b));
-    EXPECT_NEAR(distance(Action({0, 0, 0}, a, {}), Action({0, 0, 0}, b, {})), expected, 1e-7);
+    // single precision: quaternion components carry ~6e-8 relative rounding
+    EXPECT_NEAR(distance(Action({0, 0, 0}, a, {}), Action({0, 0, 0}, b, {})), expected, 1e-6);
   }
   // the quaternion sign does not matter: pi about z and -pi about z are the same rotation
   EXPECT_NEAR(distance(Action({0, 0, 0}, {0, 0, M_PI}, {}), Action({0, 0, 0}, {0, 0, -M_PI}, {})),
               0.0, 1e-7);
+}
+
+TEST(ActionFrameDistance, NearbyRotationsKeepTheirSmallAngle) {
+  // 1 - |dot| in single precision would cancel to zero below ~1e-3 rad; the chord form keeps the
+  // angle to the rounding of the quaternions themselves
+  ActionDistanceConfig config;
+  config.rotation_weight = 1.0;
+  const ActionFrameDistance distance(0, config);
+  const Eigen::Vector3d base = Eigen::Vector3d(0.3, -0.5, 0.8).normalized() * 0.9;
+  for (double angle : {1e-2, 1e-3, 1e-4, 1e-5}) {
+    const Eigen::Matrix3d turned = core::MatrixFromAxisAngle(base) *
+                                   core::MatrixFromAxisAngle(Eigen::Vector3d(0.0, angle, 0.0));
+    const Eigen::AngleAxisd other(turned);
+    const Eigen::Vector3d axis_angle = other.axis() * other.angle();
+    EXPECT_NEAR(distance(Action({0, 0, 0}, base, {}), Action({0, 0, 0}, axis_angle, {})), angle,
+                2e-7)
+        << angle;
+  }
 }
 
 TEST(ActionFrameDistance, BadConfigOrFramesThrow) {
