@@ -3,8 +3,9 @@
 // repeats exactly while another seed differs.
 //
 // Measuring success rates over seeds 0..N-1 (not run by default): set IMMIMIC_EVAL_TASK
-// (pick_place | push), IMMIMIC_EVAL_EMBODIMENT, IMMIMIC_EVAL_STYLE (teleop | human) and
-// IMMIMIC_EVAL_SEEDS (50), then run envs_tests with --gtest_also_run_disabled_tests
+// (pick_place | push | hammer | flip), IMMIMIC_EVAL_EMBODIMENT, IMMIMIC_EVAL_STYLE (teleop |
+// human), IMMIMIC_EVAL_SEEDS (50) and optionally IMMIMIC_EVAL_FIRST_SEED (0; seeds F..F+N-1, to
+// split a measurement over processes), then run envs_tests with --gtest_also_run_disabled_tests
 // --gtest_filter='*DISABLED_SuccessRate*'.
 
 #include <gtest/gtest.h>
@@ -83,13 +84,15 @@ TEST(PickPlacePushExpert, DISABLED_SuccessRate) {
   const std::string embodiment = Getenv("IMMIMIC_EVAL_EMBODIMENT", "robotiq");
   const std::string style_name = Getenv("IMMIMIC_EVAL_STYLE", "teleop");
   const int seeds = std::atoi(Getenv("IMMIMIC_EVAL_SEEDS", "50"));
+  // split a measurement over processes: seeds first..first + seeds - 1
+  const int first_seed = std::atoi(Getenv("IMMIMIC_EVAL_FIRST_SEED", "0"));
   const MotionStyle style =
       style_name == "human" ? MotionStyle::kHumanVideo : MotionStyle::kTeleoperation;
   Env env(PhysicsOnlyConfig(task, embodiment));
   int successes = 0, truncated = 0;
   double seconds = 0.0;
   std::ostringstream failures;
-  for (int seed = 0; seed < seeds; ++seed) {
+  for (int seed = first_seed; seed < first_seed + seeds; ++seed) {
     const ExpertEpisode e = RunExpert(env, seed, style, false);
     successes += e.success;
     truncated += e.truncated;
