@@ -13,6 +13,9 @@ namespace F = torch::nn::functional;
 
 namespace {
 
+// obs/eef_pose starts with the TCP position (agents/training_data.h)
+constexpr int kTcpPositionDims = 3;
+
 nn::Sequential Conv1dBlock(int in_channels, int out_channels, int kernel_size, int groups) {
   return nn::Sequential(
       nn::Conv1d(
@@ -297,8 +300,12 @@ DiffusionPolicyImpl::DiffusionPolicyImpl(const PolicyConfig& config, int proprio
   IMMIMIC_THROW_UNLESS(proprio_dim >= 0 && action_dim >= 1, core::ConfigError,
                        "diffusion policy needs proprio_dim >= 0 and action_dim >= 1, got ",
                        proprio_dim, " and ", action_dim);
+  IMMIMIC_THROW_UNLESS(
+      config.use_tcp_position || proprio_dim >= kTcpPositionDims, core::ConfigError,
+      "use_tcp_position: false needs proprio_dim >= ", kTcpPositionDims, ", got ", proprio_dim);
   const int cameras = config.use_wrist_camera ? 2 : 1;
-  cond_dim_ = config.obs_horizon * (cameras * config.encoder.feature_dim + proprio_dim);
+  const int proprio_used = proprio_dim - (config.use_tcp_position ? 0 : kTcpPositionDims);
+  cond_dim_ = config.obs_horizon * (cameras * config.encoder.feature_dim + proprio_used);
   agentview_encoder_ = register_module("agentview_encoder", ImageEncoder(config));
   if (config.use_wrist_camera) {
     wrist_encoder_ = register_module("wrist_encoder", ImageEncoder(config));
@@ -375,7 +382,8 @@ torch::Tensor DiffusionPolicyImpl::Encode(const ObservationBatch& batch) {
     }
     parts.push_back(features);
   }
-  parts.push_back(batch.proprio.to(torch::kFloat32));
+  const torch::Tensor proprio = batch.proprio.to(torch::kFloat32);
+  parts.push_back(config_.use_tcp_position ? proprio : proprio.slice(2, kTcpPositionDims));
   return torch::cat(parts, -1).reshape({b, cond_dim_});
 }
 

@@ -47,6 +47,7 @@ PolicyConfig ParsePolicyConfig(const core::YamlNode& node, PolicyConfig c) {
   c.obs_horizon = node.GetOr<int>("obs_horizon", c.obs_horizon);
   c.action_horizon = node.GetOr<int>("action_horizon", c.action_horizon);
   c.use_wrist_camera = node.GetOr<bool>("use_wrist_camera", c.use_wrist_camera);
+  c.use_tcp_position = node.GetOr<bool>("use_tcp_position", c.use_tcp_position);
   if (node.Has("encoder")) c.encoder = ParseEncoder(node.Child("encoder"), c.encoder);
   if (node.Has("unet")) c.unet = ParseUnet(node.Child("unet"), c.unet);
   if (node.Has("diffusion")) c.diffusion = ParseDiffusion(node.Child("diffusion"), c.diffusion);
@@ -135,6 +136,7 @@ std::string PolicyConfigToYaml(const PolicyConfig& c) {
   out << YAML::Key << "obs_horizon" << YAML::Value << c.obs_horizon;
   out << YAML::Key << "action_horizon" << YAML::Value << c.action_horizon;
   out << YAML::Key << "use_wrist_camera" << YAML::Value << c.use_wrist_camera;
+  out << YAML::Key << "use_tcp_position" << YAML::Value << c.use_tcp_position;
   out << YAML::Key << "encoder" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "type" << YAML::Value << c.encoder.type;
   out << YAML::Key << "channels" << YAML::Value << YAML::Flow << c.encoder.channels;

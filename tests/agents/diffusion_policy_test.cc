@@ -91,6 +91,20 @@ TEST(DiffusionPolicy, HumanSamplesGetZeroWristFeatures) {
   EXPECT_TRUE(torch::allclose(mixed[2].reshape(-1), all_robot[2], 1e-5, 1e-6));
 }
 
+TEST(DiffusionPolicy, WithoutTcpPositionTheConditionIgnoresIt) {
+  PolicyConfig c = TinyConfig();
+  c.use_tcp_position = false;
+  DiffusionPolicy policy(c, 8, 7);
+  EXPECT_EQ(policy->cond_dim(), 2 * (2 * 16 + 5));  // 8 proprio values less the 3 of position
+  ObservationBatch batch = RandomBatch(2, c, 8);
+  const torch::Tensor before = policy->Encode(batch);
+  batch.proprio.slice(2, 0, 3).add_(0.7);
+  EXPECT_TRUE(torch::equal(policy->Encode(batch), before));
+  batch.proprio.slice(2, 3, 4).add_(0.7);  // the orientation still counts
+  EXPECT_FALSE(torch::equal(policy->Encode(batch), before));
+  EXPECT_THROW(DiffusionPolicy(c, 2, 7), core::ConfigError);
+}
+
 TEST(DiffusionPolicy, TensorDdimMatchesScalarScheduler) {
   const DdimScheduler s(100, 10, true);
   torch::manual_seed(5);

@@ -53,11 +53,13 @@ TEST(PolicyConfig, ResolvedYamlRoundTrips) {
   c.unet.down_dims = {32, 64};
   c.action_horizon = 8;
   c.use_wrist_camera = false;
+  c.use_tcp_position = false;
   c.diffusion.clip_sample = false;
   const PolicyConfig back = ParseStrict(PolicyConfigToYaml(c));
   EXPECT_EQ(PolicyConfigToYaml(back), PolicyConfigToYaml(c));
   EXPECT_EQ(back.encoder.channels, c.encoder.channels);
   EXPECT_FALSE(back.use_wrist_camera);
+  EXPECT_FALSE(back.use_tcp_position);
   EXPECT_FALSE(back.diffusion.clip_sample);
 }
 
