@@ -300,12 +300,14 @@ DiffusionPolicyImpl::DiffusionPolicyImpl(const PolicyConfig& config, int proprio
   IMMIMIC_THROW_UNLESS(proprio_dim >= 0 && action_dim >= 1, core::ConfigError,
                        "diffusion policy needs proprio_dim >= 0 and action_dim >= 1, got ",
                        proprio_dim, " and ", action_dim);
-  IMMIMIC_THROW_UNLESS(
-      config.use_tcp_position || proprio_dim >= kTcpPositionDims, core::ConfigError,
-      "use_tcp_position: false needs proprio_dim >= ", kTcpPositionDims, ", got ", proprio_dim);
+  const bool position_history = config.tcp_position == "history";
+  IMMIMIC_THROW_UNLESS(position_history || proprio_dim >= kTcpPositionDims, core::ConfigError,
+                       "tcp_position: ", config.tcp_position,
+                       " needs proprio_dim >= ", kTcpPositionDims, ", got ", proprio_dim);
   const int cameras = config.use_wrist_camera ? 2 : 1;
-  const int proprio_used = proprio_dim - (config.use_tcp_position ? 0 : kTcpPositionDims);
-  cond_dim_ = config.obs_horizon * (cameras * config.encoder.feature_dim + proprio_used);
+  const int per_frame_proprio = proprio_dim - (position_history ? 0 : kTcpPositionDims);
+  cond_dim_ = config.obs_horizon * (cameras * config.encoder.feature_dim + per_frame_proprio) +
+              (config.tcp_position == "latest" ? kTcpPositionDims : 0);
   agentview_encoder_ = register_module("agentview_encoder", ImageEncoder(config));
   if (config.use_wrist_camera) {
     wrist_encoder_ = register_module("wrist_encoder", ImageEncoder(config));
@@ -382,9 +384,19 @@ torch::Tensor DiffusionPolicyImpl::Encode(const ObservationBatch& batch) {
     }
     parts.push_back(features);
   }
+  // per frame [cameras' features | proprio], the frames side by side; with tcp_position other
+  // than history the frames' proprio lacks the position, and `latest` appends the newest one
   const torch::Tensor proprio = batch.proprio.to(torch::kFloat32);
-  parts.push_back(config_.use_tcp_position ? proprio : proprio.slice(2, kTcpPositionDims));
-  return torch::cat(parts, -1).reshape({b, cond_dim_});
+  if (config_.tcp_position == "history") {
+    parts.push_back(proprio);
+    return torch::cat(parts, -1).reshape({b, cond_dim_});
+  }
+  parts.push_back(proprio.slice(2, kTcpPositionDims));
+  torch::Tensor cond = torch::cat(parts, -1).reshape({b, -1});
+  if (config_.tcp_position == "latest") {
+    cond = torch::cat({cond, proprio.select(1, to - 1).slice(1, 0, kTcpPositionDims)}, 1);
+  }
+  return cond;
 }
 
 torch::Tensor DiffusionPolicyImpl::Loss(const torch::Tensor& cond, const torch::Tensor& actions) {

@@ -47,7 +47,7 @@ PolicyConfig ParsePolicyConfig(const core::YamlNode& node, PolicyConfig c) {
   c.obs_horizon = node.GetOr<int>("obs_horizon", c.obs_horizon);
   c.action_horizon = node.GetOr<int>("action_horizon", c.action_horizon);
   c.use_wrist_camera = node.GetOr<bool>("use_wrist_camera", c.use_wrist_camera);
-  c.use_tcp_position = node.GetOr<bool>("use_tcp_position", c.use_tcp_position);
+  c.tcp_position = node.GetOr<std::string>("tcp_position", c.tcp_position);
   if (node.Has("encoder")) c.encoder = ParseEncoder(node.Child("encoder"), c.encoder);
   if (node.Has("unet")) c.unet = ParseUnet(node.Child("unet"), c.unet);
   if (node.Has("diffusion")) c.diffusion = ParseDiffusion(node.Child("diffusion"), c.diffusion);
@@ -73,6 +73,11 @@ void ValidatePolicyConfig(const PolicyConfig& c) {
                        "obs_horizon must be 1..16, got ", c.obs_horizon);
   IMMIMIC_THROW_UNLESS(c.action_horizon >= 1 && c.action_horizon <= 256, core::ConfigError,
                        "action_horizon must be 1..256, got ", c.action_horizon);
+
+  IMMIMIC_THROW_UNLESS(
+      c.tcp_position == "history" || c.tcp_position == "latest" || c.tcp_position == "none",
+      core::ConfigError, "tcp_position must be history, latest or none, got '", c.tcp_position,
+      "'");
 
   const EncoderConfig& e = c.encoder;
   IMMIMIC_THROW_UNLESS(e.type == "small_cnn" || e.type == "resnet18_gn", core::ConfigError,
@@ -136,7 +141,7 @@ std::string PolicyConfigToYaml(const PolicyConfig& c) {
   out << YAML::Key << "obs_horizon" << YAML::Value << c.obs_horizon;
   out << YAML::Key << "action_horizon" << YAML::Value << c.action_horizon;
   out << YAML::Key << "use_wrist_camera" << YAML::Value << c.use_wrist_camera;
-  out << YAML::Key << "use_tcp_position" << YAML::Value << c.use_tcp_position;
+  out << YAML::Key << "tcp_position" << YAML::Value << c.tcp_position;
   out << YAML::Key << "encoder" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "type" << YAML::Value << c.encoder.type;
   out << YAML::Key << "channels" << YAML::Value << YAML::Flow << c.encoder.channels;

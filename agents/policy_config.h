@@ -39,10 +39,11 @@ struct PolicyConfig {
   int obs_horizon = 2;      // frames of observation history (To)
   int action_horizon = 16;  // predicted chunk length (Ta); paper 32
   bool use_wrist_camera = true;
-  // false: the TCP position (obs/eef_pose[0:3]) is left out of the condition, so the policy must
-  // locate itself from the images; with it, a policy can extrapolate its own recent motion instead
-  // of homing on the target (the copycat shortcut of behaviour cloning with history).
-  bool use_tcp_position = true;
+  // Which observation frames' TCP position (obs/eef_pose[0:3]) the condition gets: history (all
+  // obs_horizon frames, as Diffusion Policy), latest (the newest only: the policy still knows where
+  // it is but cannot read its own velocity from two positions and extrapolate it, the copycat
+  // shortcut of behaviour cloning with history) or none (it must locate itself from the images).
+  std::string tcp_position = "history";
   EncoderConfig encoder;
   UnetConfig unet;
   DiffusionConfig diffusion;

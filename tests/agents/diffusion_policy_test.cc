@@ -91,17 +91,26 @@ TEST(DiffusionPolicy, HumanSamplesGetZeroWristFeatures) {
   EXPECT_TRUE(torch::allclose(mixed[2].reshape(-1), all_robot[2], 1e-5, 1e-6));
 }
 
-TEST(DiffusionPolicy, WithoutTcpPositionTheConditionIgnoresIt) {
+TEST(DiffusionPolicy, TcpPositionOptionsChooseWhichPositionsCount) {
   PolicyConfig c = TinyConfig();
-  c.use_tcp_position = false;
-  DiffusionPolicy policy(c, 8, 7);
-  EXPECT_EQ(policy->cond_dim(), 2 * (2 * 16 + 5));  // 8 proprio values less the 3 of position
+  c.tcp_position = "none";
+  DiffusionPolicy none(c, 8, 7);
+  EXPECT_EQ(none->cond_dim(), 2 * (2 * 16 + 5));  // 8 proprio values less the 3 of position
+  c.tcp_position = "latest";
+  DiffusionPolicy latest(c, 8, 7);
+  EXPECT_EQ(latest->cond_dim(), 2 * (2 * 16 + 5) + 3);
   ObservationBatch batch = RandomBatch(2, c, 8);
-  const torch::Tensor before = policy->Encode(batch);
-  batch.proprio.slice(2, 0, 3).add_(0.7);
-  EXPECT_TRUE(torch::equal(policy->Encode(batch), before));
+  const torch::Tensor none_before = none->Encode(batch), latest_before = latest->Encode(batch);
+  batch.proprio.select(1, 0).slice(1, 0, 3).add_(0.7);  // the older frame's position
+  EXPECT_TRUE(torch::equal(none->Encode(batch), none_before));
+  EXPECT_TRUE(torch::equal(latest->Encode(batch), latest_before));
+  batch.proprio.select(1, 1).slice(1, 0, 3).add_(0.7);  // the newest frame's position
+  EXPECT_TRUE(torch::equal(none->Encode(batch), none_before));
+  const torch::Tensor latest_after = latest->Encode(batch);
+  EXPECT_TRUE(torch::allclose(latest_after.slice(1, -3) - latest_before.slice(1, -3),
+                              torch::full({2, 3}, 0.7f)));
   batch.proprio.slice(2, 3, 4).add_(0.7);  // the orientation still counts
-  EXPECT_FALSE(torch::equal(policy->Encode(batch), before));
+  EXPECT_FALSE(torch::equal(none->Encode(batch), none_before));
   EXPECT_THROW(DiffusionPolicy(c, 2, 7), core::ConfigError);
 }
 

@@ -40,7 +40,8 @@ TEST(PolicyConfig, InvalidValuesAreRejected) {
   EXPECT_THROW(ParseStrict("diffusion: {inference_steps: 200}\n"), core::ConfigError);
   EXPECT_THROW(ParseStrict("unet: {groups: 7}\n"), core::ConfigError);  // 64 % 7 != 0
   EXPECT_THROW(ParseStrict("unet: {kernel_size: 4}\n"), core::ConfigError);
-  EXPECT_THROW(ParseStrict("action_horizon: 6\n"), core::ConfigError);  // 3 levels need % 4
+  EXPECT_THROW(ParseStrict("action_horizon: 6\n"), core::ConfigError);
+  EXPECT_THROW(ParseStrict("tcp_position: yes\n"), core::ConfigError);  // 3 levels need % 4
   EXPECT_THROW(ParseStrict("image_size: abc\n"), core::ConfigError);
   EXPECT_THROW(ParseStrict("encoder: {type: resnet18_gn, channels: [16, 32]}\n"),
                core::ConfigError);
@@ -53,13 +54,13 @@ TEST(PolicyConfig, ResolvedYamlRoundTrips) {
   c.unet.down_dims = {32, 64};
   c.action_horizon = 8;
   c.use_wrist_camera = false;
-  c.use_tcp_position = false;
+  c.tcp_position = "latest";
   c.diffusion.clip_sample = false;
   const PolicyConfig back = ParseStrict(PolicyConfigToYaml(c));
   EXPECT_EQ(PolicyConfigToYaml(back), PolicyConfigToYaml(c));
   EXPECT_EQ(back.encoder.channels, c.encoder.channels);
   EXPECT_FALSE(back.use_wrist_camera);
-  EXPECT_FALSE(back.use_tcp_position);
+  EXPECT_EQ(back.tcp_position, "latest");
   EXPECT_FALSE(back.diffusion.clip_sample);
 }
 
