@@ -36,6 +36,8 @@ constexpr int kFlipSteps = 6;
 constexpr double kAttack = 0.1;  // rad
 // the spatula may have slipped this far in the grip since the carry and still be re-aimed from
 constexpr double kMaxSlip = 0.03;
+// the spatula counts as lifted for the carry once it is this far above its rest height
+constexpr double kMinLift = 0.02;
 
 struct Grip {
   double along = 0.15;  // grasp point on the handle, behind the blade centre (m)
@@ -124,6 +126,11 @@ class FlipPlanner : public TaskPlanner {
     // the TCP in the spatula's frame, as held now: re-measured before the slide and the turn
     // steps, because the spatula slips and twists in the grip as the blade drags on the plate
     const Eigen::Isometry3d tcp_in_spatula = PoseAt(s, 0).inverse() * PoseAt(c.obs.proprio, 0);
+    if (carry && s[2] < kTableTop + Flip::kSpatulaRestHeight + kMinLift) {
+      // nothing in the hand to carry: hold still rather than aim from a spatula on the table
+      for (size_t k = index; k < plan->size(); ++k) (*plan)[k].position = c.obs.proprio.head<3>();
+      return;
+    }
     if (carry) {
       // blade flat on the plate, tip kTipGap behind the donut's near side; fixed from here on
       const Eigen::Vector3d donut = s.segment<3>(7);
