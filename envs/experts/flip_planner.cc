@@ -56,7 +56,9 @@ struct Grip {
 // above the handle axis, nearer the blade than the default (less torque on the pinch); the Fin
 // Ray closes past contact round the handle with the TCP below its axis, so the soft fingers wrap
 // it; the human hand wraps it with the forearm pointing away from the plate. Both grippers slide
-// 5 cm (Robotiq with the re-aim: 46/50 against 43/50 for 7 cm).
+// 5 cm (Robotiq with the re-aim: 46/50 against 43/50 for 7 cm). The Ability hand pinches the
+// handle's raised end with the TCP below its axis (chosen on seeds 0..19). The Allegro has no
+// grip of its own yet (docs/tasks.md).
 Grip GripFor(const std::string& embodiment) {
   Grip g;
   if (embodiment == "robotiq") {
@@ -67,6 +69,15 @@ Grip GripFor(const std::string& embodiment) {
     g.dz = -0.045;
     g.fingers = g.thumb = 1.6;
     g.pre_fingers = g.pre_thumb = 0.5;
+    g.slide = 0.05;
+  } else if (embodiment == "ability") {
+    // the handle's raised end (axis 4.2 cm above the table), fingers preshaped to the cube
+    // grasp so they close a short way: nearer the blade or from half closed they met above
+    // the handle or shoved the light spatula aside (docs/tasks.md)
+    g.along = 0.155;
+    g.dz = -0.03;
+    g.fingers = g.thumb = 1.4;
+    g.pre_fingers = g.pre_thumb = 1.0;
     g.slide = 0.05;
   } else if (embodiment == "human") {
     g = Grip{0.13, -0.025, 1.6, 1.6, 0.5, 0.5, 0.003, 0.01, M_PI};
