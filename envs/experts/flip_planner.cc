@@ -65,20 +65,12 @@ Grip GripFor(const std::string& embodiment) {
     g.along = 0.12;
     g.slide = 0.05;
   } else if (embodiment == "fin_ray") {
-    g.along = 0.12;
-    g.dz = -0.045;
-    g.fingers = g.thumb = 1.6;
-    g.pre_fingers = g.pre_thumb = 0.5;
-    g.slide = 0.05;
+    g = Grip{0.12, -0.045, 1.6, 1.6, 0.5, 0.5, 0.003, 0.0, 0.0, 0.05};
   } else if (embodiment == "ability") {
     // the handle's raised end (axis 4.2 cm above the table), fingers preshaped to the cube
     // grasp so they close a short way: nearer the blade or from half closed they met above
     // the handle or shoved the light spatula aside (docs/tasks.md)
-    g.along = 0.155;
-    g.dz = -0.03;
-    g.fingers = g.thumb = 1.4;
-    g.pre_fingers = g.pre_thumb = 1.0;
-    g.slide = 0.05;
+    g = Grip{0.155, -0.03, 1.4, 1.4, 1.0, 1.0, 0.003, 0.0, 0.0, 0.05};
   } else if (embodiment == "human") {
     g = Grip{0.13, -0.025, 1.6, 1.6, 0.5, 0.5, 0.003, 0.01, M_PI};
   }
