@@ -387,11 +387,7 @@ torch::Tensor DiffusionPolicyImpl::Encode(const ObservationBatch& batch) {
   // per frame [cameras' features | proprio], the frames side by side; with tcp_position other
   // than history the frames' proprio lacks the position, and `latest` appends the newest one
   const torch::Tensor proprio = batch.proprio.to(torch::kFloat32);
-  if (config_.tcp_position == "history") {
-    parts.push_back(proprio);
-    return torch::cat(parts, -1).reshape({b, cond_dim_});
-  }
-  parts.push_back(proprio.slice(2, kTcpPositionDims));
+  parts.push_back(config_.tcp_position == "history" ? proprio : proprio.slice(2, kTcpPositionDims));
   torch::Tensor cond = torch::cat(parts, -1).reshape({b, -1});
   if (config_.tcp_position == "latest") {
     cond = torch::cat({cond, proprio.select(1, to - 1).slice(1, 0, kTcpPositionDims)}, 1);

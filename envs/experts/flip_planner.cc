@@ -126,14 +126,14 @@ class FlipPlanner : public TaskPlanner {
     const bool carry = label == "carry";
     if (!carry && !ReaimAt(label)) return;
     const Eigen::VectorXd& s = c.obs.object_state;
-    // the TCP in the spatula's frame, as held now: re-measured before the slide and the turn
-    // steps, because the spatula slips and twists in the grip as the blade drags on the plate
-    const Eigen::Isometry3d tcp_in_spatula = PoseAt(s, 0).inverse() * PoseAt(c.obs.proprio, 0);
     if (carry && s[2] < kTableTop + Flip::kSpatulaRestHeight + kMinLift) {
       // nothing in the hand to carry: hold still rather than aim from a spatula on the table
       for (size_t k = index; k < plan->size(); ++k) (*plan)[k].position = c.obs.proprio.head<3>();
       return;
     }
+    // the TCP in the spatula's frame, as held now: re-measured before the slide and the turn
+    // steps, because the spatula slips and twists in the grip as the blade drags on the plate
+    const Eigen::Isometry3d tcp_in_spatula = PoseAt(s, 0).inverse() * PoseAt(c.obs.proprio, 0);
     if (carry) {
       // blade flat on the plate, tip kTipGap behind the donut's near side; fixed from here on
       const Eigen::Vector3d donut = s.segment<3>(7);

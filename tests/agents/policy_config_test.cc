@@ -40,8 +40,8 @@ TEST(PolicyConfig, InvalidValuesAreRejected) {
   EXPECT_THROW(ParseStrict("diffusion: {inference_steps: 200}\n"), core::ConfigError);
   EXPECT_THROW(ParseStrict("unet: {groups: 7}\n"), core::ConfigError);  // 64 % 7 != 0
   EXPECT_THROW(ParseStrict("unet: {kernel_size: 4}\n"), core::ConfigError);
-  EXPECT_THROW(ParseStrict("action_horizon: 6\n"), core::ConfigError);
-  EXPECT_THROW(ParseStrict("tcp_position: yes\n"), core::ConfigError);  // 3 levels need % 4
+  EXPECT_THROW(ParseStrict("action_horizon: 6\n"), core::ConfigError);  // 3 levels need % 4
+  EXPECT_THROW(ParseStrict("tcp_position: yes\n"), core::ConfigError);
   EXPECT_THROW(ParseStrict("image_size: abc\n"), core::ConfigError);
   EXPECT_THROW(ParseStrict("encoder: {type: resnet18_gn, channels: [16, 32]}\n"),
                core::ConfigError);
