@@ -103,6 +103,61 @@ torch::Tensor SinusoidalEmbedding(const torch::Tensor& timesteps, int dim) {
   return torch::cat({angles.sin(), angles.cos()}, -1);
 }
 
+// Plain float copies of LibTorch weights for agents/eigen_unet.h.
+RowMatrixF ToMatrix(const torch::Tensor& t, int64_t rows, int64_t cols) {
+  const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous().reshape({rows, cols});
+  return Eigen::Map<const RowMatrixF>(c.data_ptr<float>(), rows, cols);
+}
+
+VectorF ToVector(const torch::Tensor& t) {
+  const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
+  return Eigen::Map<const VectorF>(c.data_ptr<float>(), c.numel());
+}
+
+// The U-Net's convolutions all give their padding as a number, never `same`/`valid`.
+template <typename Padding>
+int ExplicitPadding(const Padding& padding) {
+  const auto* size = c10::get_if<torch::ExpandingArray<1>>(&padding);
+  IMMIMIC_THROW_UNLESS(size != nullptr, core::ConfigError,
+                       "the Eigen U-Net needs numeric convolution padding");
+  return static_cast<int>((*size)->front());
+}
+
+Conv1dWeights ToEigen(const nn::Conv1d& conv) {
+  const torch::Tensor& w = conv->weight;  // [out, in, kernel]
+  Conv1dWeights out;
+  out.weight = ToMatrix(w.permute({0, 2, 1}), w.size(0), w.size(1) * w.size(2));  // tap-major
+  out.bias = ToVector(conv->bias);
+  out.kernel = static_cast<int>(w.size(2));
+  out.stride = static_cast<int>(conv->options.stride()->front());
+  out.padding = ExplicitPadding(conv->options.padding());
+  return out;
+}
+
+ConvTranspose1dWeights ToEigen(const nn::ConvTranspose1d& conv) {
+  const torch::Tensor& w = conv->weight;  // [in, out, kernel]
+  ConvTranspose1dWeights out;
+  // rows (o, j), columns c
+  out.weight = ToMatrix(w.permute({1, 2, 0}), w.size(1) * w.size(2), w.size(0));
+  out.bias = ToVector(conv->bias);
+  out.kernel = static_cast<int>(w.size(2));
+  out.stride = static_cast<int>(conv->options.stride()->front());
+  out.padding = ExplicitPadding(conv->options.padding());
+  return out;
+}
+
+// Conv1dBlock's layers: Conv1d, GroupNorm, Mish.
+Conv1dBlockWeights BlockToEigen(const nn::Sequential& block) {
+  Conv1dBlockWeights out;
+  out.conv = ToEigen(nn::Conv1d(std::dynamic_pointer_cast<nn::Conv1dImpl>(block->ptr(0))));
+  const auto norm = std::dynamic_pointer_cast<nn::GroupNormImpl>(block->ptr(1));
+  out.norm.gamma = ToVector(norm->weight);
+  out.norm.beta = ToVector(norm->bias);
+  out.norm.groups = static_cast<int>(norm->options.num_groups());
+  out.norm.eps = static_cast<float>(norm->options.eps());
+  return out;
+}
+
 std::string Shape(const torch::Tensor& t) {
   if (!t.defined()) return "undefined";
   std::ostringstream out;
@@ -186,6 +241,14 @@ torch::Tensor ConditionalResidualBlock1dImpl::Film(const torch::Tensor& cond) {
   return film_(F::mish(cond)).view({-1, 2, out_channels_, 1});
 }
 
+ResidualBlockWeights ConditionalResidualBlock1dImpl::ToEigen() const {
+  ResidualBlockWeights out;
+  out.block1 = BlockToEigen(block1_);
+  out.block2 = BlockToEigen(block2_);
+  if (residual_) out.residual = agents::ToEigen(residual_);
+  return out;
+}
+
 torch::Tensor ConditionalResidualBlock1dImpl::ForwardWithFilm(const torch::Tensor& x,
                                                               const torch::Tensor& film) {
   torch::Tensor h = block1_->forward(x);
@@ -266,6 +329,24 @@ std::vector<torch::Tensor> ConditionalUnet1dImpl::Films(const torch::Tensor& tim
   std::vector<torch::Tensor> films;
   for (ConditionalResidualBlock1d& block : BlocksInOrder()) films.push_back(block->Film(cond));
   return films;
+}
+
+EigenUnet ConditionalUnet1dImpl::ToEigen() {
+  EigenUnet out;
+  auto level_to_eigen = [](const Level& level) {
+    UnetLevelWeights l;
+    l.first = level.first->ToEigen();
+    l.second = level.second->ToEigen();
+    if (level.downsample) l.downsample = agents::ToEigen(level.downsample);
+    if (level.upsample) l.upsample = agents::ToEigen(level.upsample);
+    return l;
+  };
+  for (const Level& level : down_) out.down.push_back(level_to_eigen(level));
+  for (const auto& block : mid_) out.mid.push_back(block->ToEigen());
+  for (const Level& level : up_) out.up.push_back(level_to_eigen(level));
+  out.final_block = BlockToEigen(final_block_);
+  out.final_conv = agents::ToEigen(final_conv_);
+  return out;
 }
 
 torch::Tensor ConditionalUnet1dImpl::ForwardWithFilms(const torch::Tensor& sample,
@@ -428,6 +509,7 @@ torch::Tensor DiffusionPolicyImpl::Sample(const torch::Tensor& cond, at::Generat
   const int64_t b = cond.size(0);
   torch::Tensor x = torch::randn({b, config_.action_horizon, action_dim_}, generator,
                                  torch::dtype(torch::kFloat32));
+  if (b == 1 && sampler_backend_ == SamplerBackend::kEigen) return SampleOneWithEigen(cond, x);
   // The FiLM terms depend only on (t, cond): all steps' terms in one batch, rows [s*b, (s+1)*b).
   const std::vector<int>& steps = scheduler_.timesteps();
   const int64_t s = static_cast<int64_t>(steps.size());
@@ -441,6 +523,59 @@ torch::Tensor DiffusionPolicyImpl::Sample(const torch::Tensor& cond, at::Generat
     x = DdimStep(scheduler_, x, unet_->ForwardWithFilms(x, films), steps[k]);
   }
   return x;
+}
+
+const EigenUnet& DiffusionPolicyImpl::CurrentEigenUnet() {
+  std::vector<std::pair<const void*, int64_t>> source;
+  for (const torch::Tensor& p : unet_->parameters())
+    source.emplace_back(p.data_ptr(), p._version());
+  if (!eigen_unet_ || source != eigen_unet_source_) {
+    eigen_unet_ = unet_->ToEigen();
+    eigen_unet_source_ = std::move(source);
+  }
+  return *eigen_unet_;
+}
+
+torch::Tensor DiffusionPolicyImpl::SampleOneWithEigen(const torch::Tensor& cond, torch::Tensor x) {
+  const EigenUnet& unet = CurrentEigenUnet();
+  const std::vector<int>& steps = scheduler_.timesteps();
+  const int64_t s = static_cast<int64_t>(steps.size());
+  // every step's FiLM terms in one LibTorch batch, as the batched path, then plain vectors
+  const std::vector<torch::Tensor> all_films =
+      unet_->Films(torch::tensor(std::vector<int64_t>(steps.begin(), steps.end()), torch::kLong),
+                   cond.repeat({s, 1}));
+  std::vector<std::vector<FilmTerms>> films(static_cast<size_t>(s));
+  for (const torch::Tensor& block : all_films) {  // [S, 2, C, 1]
+    const torch::Tensor terms = block.to(torch::kFloat32).contiguous();
+    const int64_t channels = terms.size(2);
+    for (int64_t k = 0; k < s; ++k) {
+      const float* row = terms.data_ptr<float>() + k * 2 * channels;
+      films[static_cast<size_t>(k)].push_back(
+          {Eigen::Map<const VectorF>(row, channels),
+           Eigen::Map<const VectorF>(row + channels, channels)});
+    }
+  }
+  // the chunk as [A, Ta]: channels are action dims, as ForwardWithFilms transposes
+  const torch::Tensor noise = x.select(0, 0).contiguous();
+  MatrixF sample =
+      Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+          noise.data_ptr<float>(), noise.size(0), noise.size(1))
+          .transpose();
+  for (int64_t k = 0; k < s; ++k) {
+    const MatrixF epsilon = unet.Forward(sample, films[static_cast<size_t>(k)]);
+    const DdimScheduler::StepCoefficients c =
+        scheduler_.Coefficients(steps[static_cast<size_t>(k)]);
+    // DdimStep in float, as the tensor form computes it
+    MatrixF x0 = (sample - static_cast<float>(c.sqrt_one_minus_alpha) * epsilon) /
+                 static_cast<float>(c.sqrt_alpha);
+    if (scheduler_.clip_sample()) x0 = x0.cwiseMax(-1.0f).cwiseMin(1.0f);
+    sample = static_cast<float>(c.sqrt_alpha_prev) * x0 +
+             static_cast<float>(c.sqrt_one_minus_alpha_prev) * epsilon;
+  }
+  torch::Tensor out = torch::empty({1, sample.cols(), sample.rows()}, torch::kFloat32);
+  Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      out.data_ptr<float>(), sample.cols(), sample.rows()) = sample.transpose();
+  return out;
 }
 
 }  // namespace immimic::agents

@@ -11,8 +11,12 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "agents/ddim_scheduler.h"
+#include "agents/eigen_unet.h"
 #include "agents/policy_config.h"
 
 namespace immimic::agents {
@@ -72,6 +76,8 @@ class ConditionalResidualBlock1dImpl : public torch::nn::Module {
   // computes every denoising step's FiLM terms in one batch, since they do not depend on x.
   torch::Tensor Film(const torch::Tensor& cond);
   torch::Tensor ForwardWithFilm(const torch::Tensor& x, const torch::Tensor& film);
+  // A copy of the weights for the batch-1 Eigen forward pass (agents/eigen_unet.h).
+  ResidualBlockWeights ToEigen() const;
 
  private:
   torch::nn::Sequential block1_{nullptr}, block2_{nullptr};
@@ -95,6 +101,8 @@ class ConditionalUnet1dImpl : public torch::nn::Module {
                                    const torch::Tensor& global_cond);
   torch::Tensor ForwardWithFilms(const torch::Tensor& sample,
                                  const std::vector<torch::Tensor>& films);
+  // A copy of the weights for the batch-1 Eigen forward pass (agents/eigen_unet.h).
+  EigenUnet ToEigen();
 
  private:
   // Every residual block in forward's order: down levels, middle, up levels.
@@ -130,6 +138,10 @@ class DiffusionPolicyImpl : public torch::nn::Module {
   // steps from noise drawn with `seed` (or `generator`). No gradients.
   torch::Tensor Sample(const torch::Tensor& cond, uint64_t seed);
   torch::Tensor Sample(const torch::Tensor& cond, at::Generator& generator);
+  // Batches of one sample run the denoiser on the Eigen copy unless set to kTorch; larger
+  // batches always use the module.
+  void set_sampler_backend(SamplerBackend backend) { sampler_backend_ = backend; }
+  SamplerBackend sampler_backend() const { return sampler_backend_; }
 
   const PolicyConfig& config() const { return config_; }
   const DdimScheduler& scheduler() const { return scheduler_; }
@@ -144,6 +156,11 @@ class DiffusionPolicyImpl : public torch::nn::Module {
 
  private:
   void InitializeWeights(uint64_t seed);
+  // The DDIM loop for one sample on the Eigen U-Net, from noise x [1, Ta, A].
+  torch::Tensor SampleOneWithEigen(const torch::Tensor& cond, torch::Tensor x);
+  // The Eigen copy of the U-Net, rebuilt when any U-Net parameter changed (training steps,
+  // loading a checkpoint) since it was made.
+  const EigenUnet& CurrentEigenUnet();
 
   PolicyConfig config_;
   DdimScheduler scheduler_;
@@ -152,6 +169,9 @@ class DiffusionPolicyImpl : public torch::nn::Module {
   ConditionalUnet1d unet_{nullptr};
   torch::Tensor alphas_cumprod_;  // float32 [train_steps], from the scheduler
   at::Generator noise_generator_;
+  SamplerBackend sampler_backend_ = SamplerBackend::kEigen;
+  std::optional<EigenUnet> eigen_unet_;
+  std::vector<std::pair<const void*, int64_t>> eigen_unet_source_;  // (data, version) per param
 };
 TORCH_MODULE(DiffusionPolicy);
 

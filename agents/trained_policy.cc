@@ -25,10 +25,11 @@ constexpr uint64_t kSamplingStream = 2;
 // The network with its normaliser and sampling noise: observation history -> unnormalised chunk.
 class TrainedPredictor {
  public:
-  TrainedPredictor(PolicyCheckpoint checkpoint, uint64_t seed)
+  TrainedPredictor(PolicyCheckpoint checkpoint, uint64_t seed, SamplerBackend sampler)
       : checkpoint_(std::move(checkpoint)),
         generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
     checkpoint_.policy->eval();
+    checkpoint_.policy->set_sampler_backend(sampler);
   }
 
   void Reseed(uint64_t seed) { generator_.set_current_seed(seed); }
@@ -89,8 +90,8 @@ class TrainedPredictor {
 
 class TrainedPolicy : public Policy {
  public:
-  TrainedPolicy(PolicyCheckpoint checkpoint, ChunkExecutorConfig executor)
-      : predictor_(std::move(checkpoint), 0),
+  TrainedPolicy(PolicyCheckpoint checkpoint, ChunkExecutorConfig executor, SamplerBackend sampler)
+      : predictor_(std::move(checkpoint), 0, sampler),
         executor_(std::move(executor), [this](const std::vector<envs::Observation>& history) {
           return predictor_.Predict(history);
         }) {}
@@ -137,15 +138,17 @@ ChunkExecutorConfig DefaultExecutorConfig(const TrainedRunInfo& run) {
   return config;
 }
 
-ChunkPredictor TrainedChunkPredictor(const TrainedRunInfo& run, uint64_t seed) {
-  auto predictor = std::make_shared<TrainedPredictor>(LoadCheckpoint(run.run_dir + "/policy"),
-                                                      core::DeriveSeed(seed, kSamplingStream));
+ChunkPredictor TrainedChunkPredictor(const TrainedRunInfo& run, uint64_t seed,
+                                     SamplerBackend sampler) {
+  auto predictor = std::make_shared<TrainedPredictor>(
+      LoadCheckpoint(run.run_dir + "/policy"), core::DeriveSeed(seed, kSamplingStream), sampler);
   return [predictor](const std::vector<envs::Observation>& history) {
     return predictor->Predict(history);
   };
 }
 
-PolicyFactory TrainedPolicyFactory(const TrainedRunInfo& run, const ChunkExecutorConfig& executor) {
+PolicyFactory TrainedPolicyFactory(const TrainedRunInfo& run, const ChunkExecutorConfig& executor,
+                                   SamplerBackend sampler) {
   ValidateChunkExecutorConfig(executor);
   // fail here, not in a rollout thread
   const int chunk = LoadCheckpoint(run.run_dir + "/policy").policy->config().action_horizon;
@@ -153,8 +156,8 @@ PolicyFactory TrainedPolicyFactory(const TrainedRunInfo& run, const ChunkExecuto
                        executor.replan_every, ") must not exceed the run's action chunk (", chunk,
                        " steps)");
   const std::string dir = run.run_dir + "/policy";
-  return [dir, executor]() -> std::unique_ptr<Policy> {
-    return std::make_unique<TrainedPolicy>(LoadCheckpoint(dir), executor);
+  return [dir, executor, sampler]() -> std::unique_ptr<Policy> {
+    return std::make_unique<TrainedPolicy>(LoadCheckpoint(dir), executor, sampler);
   };
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "agents/chunk_executor.h"
+#include "agents/eigen_unet.h"
 #include "agents/policy.h"
 
 namespace immimic::agents {
@@ -28,10 +29,12 @@ ChunkExecutorConfig DefaultExecutorConfig(const TrainedRunInfo& run);
 // The run's network alone, without ensembling: observation history (oldest first, obs_horizon
 // frames) -> one sampled chunk (Ta x action dim, unnormalised). `seed` seeds the sampling noise.
 // What open-loop checks compare with recorded actions (agents/open_loop.h).
-ChunkPredictor TrainedChunkPredictor(const TrainedRunInfo& run, uint64_t seed);
+ChunkPredictor TrainedChunkPredictor(const TrainedRunInfo& run, uint64_t seed,
+                                     SamplerBackend sampler = SamplerBackend::kEigen);
 
 // Policies of the run; each owns its own copy of the network so that rollout threads share
 // nothing. Loading validates the checkpoint (core::InputError on a missing or corrupt file).
-PolicyFactory TrainedPolicyFactory(const TrainedRunInfo& run, const ChunkExecutorConfig& executor);
+PolicyFactory TrainedPolicyFactory(const TrainedRunInfo& run, const ChunkExecutorConfig& executor,
+                                   SamplerBackend sampler = SamplerBackend::kEigen);
 
 }  // namespace immimic::agents

@@ -19,6 +19,7 @@ Command RegisterEval(CLI::App& app) {
   auto ensemble_decay = std::make_shared<double>(0.8);
   auto open_loop_data = std::make_shared<std::string>();
   auto open_loop = std::make_shared<agents::OpenLoopOptions>();
+  auto torch_unet = std::make_shared<bool>(false);
   auto* sub = app.add_subcommand("eval", "Evaluate a trained run in simulation (JSON report)");
   sub->add_option("--run", *run_dir, "Run folder from immimic train")->required();
   sub->add_option("--episodes", o->episodes, "Episodes")->check(CLI::Range(1, 100000));
@@ -38,18 +39,23 @@ Command RegisterEval(CLI::App& app) {
   sub->add_option("--ensemble-decay", *ensemble_decay,
                   "Temporal-ensemble weight decay^age (paper 0.8; 0: newest chunk only)")
       ->check(CLI::Range(0.0, 100.0));
+  sub->add_flag("--torch-unet", *torch_unet,
+                "Sample with the LibTorch U-Net instead of its faster copy (as evaluations before "
+                "the copy; docs/policy.md)");
   sub->add_option("--open-loop", *open_loop_data,
                   "Instead of rollouts: compare predicted chunks with these robot demos' actions");
   sub->add_option("--demos", open_loop->max_demos, "Open loop: the first N demos (0: all)")
       ->check(CLI::Range(0, 1000000));
   sub->add_option("--stride", open_loop->stride, "Open loop: check every N-th frame")
       ->check(CLI::Range(1, 1000000));
-  return [run_dir, o, replan_every, ensemble_decay, open_loop_data, open_loop] {
+  return [run_dir, o, replan_every, ensemble_decay, open_loop_data, open_loop, torch_unet] {
     const agents::TrainedRunInfo run = agents::ReadRunInfo(*run_dir);
+    const agents::SamplerBackend sampler =
+        *torch_unet ? agents::SamplerBackend::kTorch : agents::SamplerBackend::kEigen;
     if (!open_loop_data->empty()) {
       open_loop->obs_horizon = agents::DefaultExecutorConfig(run).obs_horizon;
       nlohmann::json report = agents::ToJson(agents::EvaluateOpenLoop(
-          agents::TrainedChunkPredictor(run, o->seed), *open_loop_data, *open_loop));
+          agents::TrainedChunkPredictor(run, o->seed, sampler), *open_loop_data, *open_loop));
       report["run"] = *run_dir;
       std::cout << report.dump() << "\n";
       return 0;
@@ -60,7 +66,7 @@ Command RegisterEval(CLI::App& app) {
     executor.replan_every = *replan_every;
     executor.temporal_ensemble = *ensemble_decay > 0;
     if (executor.temporal_ensemble) executor.ensemble_decay = *ensemble_decay;
-    const agents::PolicyFactory factory = agents::TrainedPolicyFactory(run, executor);
+    const agents::PolicyFactory factory = agents::TrainedPolicyFactory(run, executor, sampler);
     Progress bar("eval", std::cerr);
     const benchmarks::RolloutResult result = benchmarks::EvaluatePolicy(
         config, factory, *o, [&](int done, int total) { bar.Update(done, total); });
@@ -70,6 +76,7 @@ Command RegisterEval(CLI::App& app) {
     report["method"] = run.method;
     report["replan_every"] = executor.replan_every;
     report["ensemble_decay"] = executor.temporal_ensemble ? executor.ensemble_decay : 0.0;
+    report["unet"] = *torch_unet ? "torch" : "eigen";
     std::cout << report.dump() << "\n";
     return 0;
   };

@@ -83,10 +83,11 @@ void TrainStep(benchmark::State& state, PolicyConfig config) {
   state.counters["params_M"] = policy->parameter_count() / 1e6;
 }
 
-void Chunk(benchmark::State& state, PolicyConfig config) {
+void Chunk(benchmark::State& state, PolicyConfig config, SamplerBackend backend) {
   torch::set_num_threads(1);
   torch::manual_seed(0);
   DiffusionPolicy policy(config, kProprio, kAction, 0);
+  policy->set_sampler_backend(backend);
   const ObservationBatch batch = MakeBatch(config, 1);
   uint64_t seed = 0;
   for (auto _ : state) {
@@ -126,10 +127,14 @@ void Register(const std::string& name, const PolicyConfig& config) {
       ->Unit(benchmark::kMillisecond)
       ->MinTime(3.0)
       ->UseRealTime();
-  benchmark::RegisterBenchmark(("chunk_1thread/" + name).c_str(), Chunk, config)
-      ->Unit(benchmark::kMillisecond)
-      ->MinTime(1.0)
-      ->UseRealTime();
+  // the default Eigen denoiser and the LibTorch module side by side (agents/eigen_unet.h)
+  for (auto [prefix, backend] : {std::pair{"chunk_1thread/", SamplerBackend::kEigen},
+                                 std::pair{"chunk_1thread_torch_unet/", SamplerBackend::kTorch}}) {
+    benchmark::RegisterBenchmark((prefix + name).c_str(), Chunk, config, backend)
+        ->Unit(benchmark::kMillisecond)
+        ->MinTime(1.0)
+        ->UseRealTime();
+  }
   for (auto [part, function] : {std::pair{"encode_1thread/", Encode1Thread},
                                 std::pair{"denoise_1thread/", Denoise1Thread}}) {
     benchmark::RegisterBenchmark((part + name).c_str(), function, config)

@@ -8,7 +8,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +25,18 @@ using immimic::testing::RunImmimic;
 
 std::string TempPath(const std::string& name) {
   return immimic::testing::CliTempPath("policy_cli", name);
+}
+
+// The numbers of a CSV's first data row (episode 0, step 0).
+std::vector<double> SecondLineNumbers(const std::string& csv) {
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);
+  std::getline(lines, line);
+  std::istringstream cells(line);
+  std::vector<double> numbers;
+  for (std::string cell; std::getline(cells, cell, ',');) numbers.push_back(std::stod(cell));
+  return numbers;
 }
 
 // One test, so the demo is generated once (ctest runs every test in its own process).
@@ -72,6 +86,18 @@ TEST(PolicyCli, TrainThenEvaluate) {
   const std::string trace = immimic::core::ReadFile(trace_1);
   EXPECT_EQ(std::count(trace.begin(), trace.end(), '\n'), 1 + 2 * 8);
   EXPECT_EQ(trace, immimic::core::ReadFile(trace_2));
+  EXPECT_EQ(report["unet"], "eigen");
+  // the LibTorch U-Net: the same first commanded actions up to float rounding
+  const std::string trace_3 = TempPath("trace_3.csv");
+  const CliRun torch_unet =
+      RunImmimic(eval_args + "--replan-every 2 --threads 1 --torch-unet --trace " + trace_3);
+  ASSERT_EQ(torch_unet.exit_code, 0) << torch_unet.err;
+  EXPECT_EQ(nlohmann::json::parse(torch_unet.out)["unet"], "torch");
+  const std::vector<double> first = SecondLineNumbers(trace),
+                            first_torch = SecondLineNumbers(immimic::core::ReadFile(trace_3));
+  ASSERT_EQ(first.size(), first_torch.size());
+  ASSERT_GT(first.size(), 5u);
+  for (size_t k = 0; k < first.size(); ++k) EXPECT_NEAR(first[k], first_torch[k], 1e-4) << k;
 
   const CliRun open_loop =
       RunImmimic("eval --run " + run + " --open-loop " + robot + " --demos 1 --stride 50");
