@@ -527,8 +527,10 @@ torch::Tensor DiffusionPolicyImpl::Sample(const torch::Tensor& cond, at::Generat
 
 const EigenUnet& DiffusionPolicyImpl::CurrentEigenUnet() {
   std::vector<std::pair<const void*, int64_t>> source;
-  for (const torch::Tensor& p : unet_->parameters())
-    source.emplace_back(p.data_ptr(), p._version());
+  for (const torch::Tensor& p : unet_->parameters()) {
+    // inference tensors keep no version counter (and can only change inside inference mode)
+    source.emplace_back(p.data_ptr(), p.is_inference() ? 0 : p._version());
+  }
   if (!eigen_unet_ || source != eigen_unet_source_) {
     eigen_unet_ = unet_->ToEigen();
     eigen_unet_source_ = std::move(source);
