@@ -123,27 +123,26 @@ int ExplicitPadding(const Padding& padding) {
   return static_cast<int>((*size)->front());
 }
 
-Conv1dWeights ToEigen(const nn::Conv1d& conv) {
-  const torch::Tensor& w = conv->weight;  // [out, in, kernel]
-  Conv1dWeights out;
-  out.weight = ToMatrix(w.permute({0, 2, 1}), w.size(0), w.size(1) * w.size(2));  // tap-major
+// A convolution's copy; `matrix` is its weight in the layout agents/eigen_unet.h gives it.
+template <typename Weights, typename Conv>
+Weights ConvToEigen(const Conv& conv, const torch::Tensor& matrix) {
+  Weights out;
+  out.weight = ToMatrix(matrix, matrix.size(0), matrix.size(1));
   out.bias = ToVector(conv->bias);
-  out.kernel = static_cast<int>(w.size(2));
+  out.kernel = static_cast<int>(conv->weight.size(2));
   out.stride = static_cast<int>(conv->options.stride()->front());
   out.padding = ExplicitPadding(conv->options.padding());
   return out;
 }
 
+Conv1dWeights ToEigen(const nn::Conv1d& conv) {
+  const torch::Tensor& w = conv->weight;  // [out, in, kernel] -> tap-major [out, kernel * in]
+  return ConvToEigen<Conv1dWeights>(conv, w.permute({0, 2, 1}).reshape({w.size(0), -1}));
+}
+
 ConvTranspose1dWeights ToEigen(const nn::ConvTranspose1d& conv) {
-  const torch::Tensor& w = conv->weight;  // [in, out, kernel]
-  ConvTranspose1dWeights out;
-  // rows (o, j), columns c
-  out.weight = ToMatrix(w.permute({1, 2, 0}), w.size(1) * w.size(2), w.size(0));
-  out.bias = ToVector(conv->bias);
-  out.kernel = static_cast<int>(w.size(2));
-  out.stride = static_cast<int>(conv->options.stride()->front());
-  out.padding = ExplicitPadding(conv->options.padding());
-  return out;
+  const torch::Tensor& w = conv->weight;  // [in, out, kernel] -> [out * kernel, in]
+  return ConvToEigen<ConvTranspose1dWeights>(conv, w.permute({1, 2, 0}).reshape({-1, w.size(0)}));
 }
 
 // Conv1dBlock's layers: Conv1d, GroupNorm, Mish.
