@@ -14,12 +14,10 @@ namespace {
 __attribute__((target_clones("arch=x86-64-v3", "default"))) void WindowProducts(
     const float* w, int rows, int inner, const float* x, int x_step, int cols, float* out) {
   typedef float Lanes __attribute__((vector_size(32)));
-  auto load = [](const float* p) {
-    Lanes v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  };
-  auto total = [](Lanes v) {
+  // loads and sums through memory, not by value: a 32-byte vector passed by value would change
+  // the calling convention between the two clones
+  auto load = [](Lanes* v, const float* p) { std::memcpy(v, p, sizeof *v); };
+  auto total = [](const Lanes& v) {
     float s = 0;
     for (int k = 0; k < 8; ++k) s += v[k];
     return s;
@@ -32,12 +30,17 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void WindowProducts(
       const float* x0 = x + static_cast<ptrdiff_t>(t) * x_step;
       const float *x1 = x0 + x_step, *x2 = x1 + x_step, *x3 = x2 + x_step;
       Lanes a0 = {}, a1 = {}, a2 = {}, a3 = {};
+      Lanes wi, v0, v1, v2, v3;
       for (int i = 0; i < vector_end; i += 8) {
-        const Lanes wi = load(row + i);
-        a0 += wi * load(x0 + i);
-        a1 += wi * load(x1 + i);
-        a2 += wi * load(x2 + i);
-        a3 += wi * load(x3 + i);
+        load(&wi, row + i);
+        load(&v0, x0 + i);
+        load(&v1, x1 + i);
+        load(&v2, x2 + i);
+        load(&v3, x3 + i);
+        a0 += wi * v0;
+        a1 += wi * v1;
+        a2 += wi * v2;
+        a3 += wi * v3;
       }
       float s0 = total(a0), s1 = total(a1), s2 = total(a2), s3 = total(a3);
       for (int i = vector_end; i < inner; ++i) {
@@ -54,8 +57,12 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void WindowProducts(
     }
     for (; t < cols; ++t) {
       const float* xt = x + static_cast<ptrdiff_t>(t) * x_step;
-      Lanes a = {};
-      for (int i = 0; i < vector_end; i += 8) a += load(row + i) * load(xt + i);
+      Lanes a = {}, wi, v;
+      for (int i = 0; i < vector_end; i += 8) {
+        load(&wi, row + i);
+        load(&v, xt + i);
+        a += wi * v;
+      }
       float s = total(a);
       for (int i = vector_end; i < inner; ++i) s += row[i] * xt[i];
       out[static_cast<ptrdiff_t>(t) * rows + o] = s;
