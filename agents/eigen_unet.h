@@ -21,7 +21,7 @@ using RowMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 using VectorF = Eigen::Matrix<float, Eigen::Dynamic, 1>;
 
 // How a policy runs the denoiser when it samples one chunk: this file's copy of the U-Net (the
-// default; about half the time of a whole chunk, docs/policy.md) or the LibTorch module (what
+// default; a whole chunk in under half the time, docs/policy.md) or the LibTorch module (what
 // evaluations before this copy used). The two agree to float rounding, so closed-loop rollouts
 // can part ways after many steps.
 enum class SamplerBackend { kEigen, kTorch };
