@@ -78,9 +78,16 @@ struct Batch {
   torch::Tensor actions;  // [B, Ta, A]
 };
 
-// shift_px > 0: each sample's camera images get a random shift drawn from augment_rng.
+// Training-time augmentation (TrainConfig): image shift and proprioception noise, drawn from
+// the epoch's augmentation stream (nothing is drawn when both are off).
+struct Augmentation {
+  int shift_px = 0;
+  double proprio_noise_std = 0.0;
+  core::Rng* rng = nullptr;
+};
+
 Batch Gather(const DomainTensors& domain, const std::vector<SampleRef>& samples,
-             const PolicyConfig& config, int shift_px, core::Rng& augment_rng) {
+             const PolicyConfig& config, const Augmentation& augment) {
   const int b = static_cast<int>(samples.size());
   const int to = config.obs_horizon, ta = config.action_horizon;
   std::vector<int64_t> obs_index, chunk_index;
@@ -98,7 +105,7 @@ Batch Gather(const DomainTensors& domain, const std::vector<SampleRef>& samples,
   auto images = [&](const torch::Tensor& all) {
     const torch::Tensor frames =
         all.index_select(0, oi).view({b, to, 3, size, size}).to(torch::kFloat32).div_(255.0);
-    return RandomShift(frames, shift_px, augment_rng);
+    return RandomShift(frames, augment.shift_px, *augment.rng);
   };
   Batch batch;
   batch.obs.agentview = images(domain.agentview);
@@ -113,6 +120,14 @@ Batch Gather(const DomainTensors& domain, const std::vector<SampleRef>& samples,
     }
   }
   batch.obs.proprio = domain.proprio.index_select(0, oi).view({b, to, -1});
+  if (augment.proprio_noise_std > 0) {
+    // independent per frame, so a velocity read off two frames is noisier than either position
+    std::vector<float> noise(static_cast<size_t>(batch.obs.proprio.numel()));
+    for (float& n : noise)
+      n = static_cast<float>(augment.rng->Normal(0.0, augment.proprio_noise_std));
+    batch.obs.proprio = batch.obs.proprio.to(torch::kFloat32) +
+                        torch::tensor(noise).view(batch.obs.proprio.sizes());
+  }
   batch.actions = domain.actions.index_select(0, ci).view({b, ta, -1});
   return batch;
 }
@@ -245,7 +260,8 @@ std::string ResolvedConfig(const TrainOptions& o, const TrainConfig& train,
       << "\n  weight_decay: " << train.weight_decay << "\n  warmup_steps: " << train.warmup_steps
       << "\n  threads: " << train.threads << "\n  checkpoint_every: " << train.checkpoint_every
       << "\n  ema_power: " << train.ema_power << "\n  ema_max_decay: " << train.ema_max_decay
-      << "\n  random_shift_px: " << train.random_shift_px << "\nmethod:\n";
+      << "\n  random_shift_px: " << train.random_shift_px
+      << "\n  proprio_noise_std: " << train.proprio_noise_std << "\nmethod:\n";
   std::istringstream method_yaml(method.ResolvedYaml());
   for (std::string line; std::getline(method_yaml, line);) out << "  " << line << "\n";
   out << "policy:\n";
@@ -270,6 +286,7 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   c.ema_power = yaml.GetOr<double>("ema_power", c.ema_power);
   c.ema_max_decay = yaml.GetOr<double>("ema_max_decay", c.ema_max_decay);
   c.random_shift_px = yaml.GetOr<int>("random_shift_px", c.random_shift_px);
+  c.proprio_noise_std = yaml.GetOr<double>("proprio_noise_std", c.proprio_noise_std);
   yaml.RejectUnknownKeys();
   auto check = [&](bool ok, const char* key, const char* rule) {
     IMMIMIC_THROW_UNLESS(ok, core::ConfigError, path, ": ", key, " ", rule);
@@ -284,6 +301,8 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   check(c.ema_power >= 0 && std::isfinite(c.ema_power), "ema_power", "must be >= 0");
   check(c.ema_max_decay >= 0 && c.ema_max_decay < 1, "ema_max_decay", "must be in [0, 1)");
   check(c.random_shift_px >= 0 && c.random_shift_px <= 16, "random_shift_px", "must be in 0..16");
+  check(c.proprio_noise_std >= 0 && c.proprio_noise_std <= 1, "proprio_noise_std",
+        "must be in [0, 1] (normalised units)");
   return c;
 }
 
@@ -395,8 +414,8 @@ TrainSummary Train(const TrainOptions& options,
     model->noise_generator().set_current_seed(
         core::DeriveSeed(core::DeriveSeed(options.seed, kNoiseStream), epoch));
     core::Rng rng(core::DeriveSeed(core::DeriveSeed(options.seed, kBatchStream), epoch));
-    core::Rng augment(core::DeriveSeed(core::DeriveSeed(options.seed, kAugmentStream), epoch));
-    const int shift = train.random_shift_px;
+    core::Rng augment_rng(core::DeriveSeed(core::DeriveSeed(options.seed, kAugmentStream), epoch));
+    const Augmentation augment{train.random_shift_px, train.proprio_noise_std, &augment_rng};
     std::vector<SampleRef> order = robot_frames;
     Shuffle(&order, rng);
     size_t cursor = 0;
@@ -409,12 +428,12 @@ TrainSummary Train(const TrainOptions& options,
       if (kind == StepKind::kRobot) {
         // one pass over the shuffled robot frames per epoch, wrapping for the last batch
         for (int i = 0; i < batch; ++i) picks.push_back(order[(cursor++) % order.size()]);
-        Batch b = Gather(robot_t, picks, policy_config, shift, augment);
+        Batch b = Gather(robot_t, picks, policy_config, augment);
         cond = model->Encode(b.obs);
         actions = b.actions;
       } else {
         for (int i = 0; i < batch; ++i) picks.push_back(RandomFrame(human, rng));
-        Batch h = Gather(human_t, picks, policy_config, shift, augment);
+        Batch h = Gather(human_t, picks, policy_config, augment);
         if (kind == StepKind::kHuman) {
           cond = model->Encode(h.obs);
           actions = h.actions;
@@ -428,7 +447,7 @@ TrainSummary Train(const TrainOptions& options,
               partners.push_back(RandomFrame(robot, rng));
             }
           }
-          Batch r = Gather(robot_t, partners, policy_config, shift, augment);
+          Batch r = Gather(robot_t, partners, policy_config, augment);
           const double a = method->MixAlpha(epoch, epochs, rng);
           alpha_sum += a;
           cond = a * model->Encode(h.obs) + (1.0 - a) * model->Encode(r.obs);

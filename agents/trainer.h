@@ -36,6 +36,11 @@ struct TrainConfig {
   // back; agents/image_augment.h), as Diffusion Policy's random crop. 0: off. Execution never
   // shifts. Off by default: on pick_place it cost success (docs/methods.md).
   int random_shift_px = 0;
+  // Gaussian noise of this standard deviation (normalised units: the proprioception's demo
+  // range spans [-1, 1]) added to every proprioception value of every training frame, each
+  // frame drawn apart. 0: off. Execution never adds it. Why: docs/methods.md (the policy reads
+  // its velocity off the TCP position history and extrapolates it).
+  double proprio_noise_std = 0.0;
 };
 // The EMA decay for the update after optimiser step `step` (0-based), as above.
 double EmaDecay(const TrainConfig& config, long step);

@@ -14,6 +14,7 @@
 #include "agents/method.h"
 #include "agents/trained_policy.h"
 #include "benchmarks/rollout.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "datasets/demo_replay.h"
 #include "mapping/alignment_file.h"
@@ -179,6 +180,30 @@ TEST_F(TrainerTest, RandomShiftIsReproducibleAndChangesTraining) {
   EXPECT_FALSE(SameWeights((dir_ / "shift_a").string(), (dir_ / "plain").string()));
   std::ofstream(dir_ / "bad_shift.yaml") << "random_shift_px: 17\n";
   EXPECT_THROW(LoadTrainConfig((dir_ / "bad_shift.yaml").string()), core::ConfigError);
+}
+
+TEST_F(TrainerTest, ProprioNoiseIsReproducibleAndChangesTraining) {
+  std::ofstream(dir_ / "noise.yaml") << "policy: " << (dir_ / "policy.yaml").string()
+                                     << "\nepochs: 2\nbatch_size: 8\nwarmup_steps: 2\n"
+                                        "threads: 1\nproprio_noise_std: 0.1\n";
+  auto options = [&](const std::string& out, bool noise) {
+    TrainOptions o = Options("robot_only", out);
+    o.epochs = 2;
+    if (noise) o.config_path = (dir_ / "noise.yaml").string();
+    return o;
+  };
+  Train(options("noise_a", true));
+  Train(options("noise_b", true));
+  Train(options("quiet", false));
+  EXPECT_TRUE(SameWeights((dir_ / "noise_a").string(), (dir_ / "noise_b").string()));
+  EXPECT_FALSE(SameWeights((dir_ / "noise_a").string(), (dir_ / "quiet").string()));
+  EXPECT_NE(
+      core::ReadFile((dir_ / "noise_a" / "config.yaml").string()).find("proprio_noise_std: 0.1"),
+      std::string::npos);
+  for (const char* bad : {"proprio_noise_std: -0.1\n", "proprio_noise_std: 2\n"}) {
+    std::ofstream(dir_ / "bad_noise.yaml") << bad;
+    EXPECT_THROW(LoadTrainConfig((dir_ / "bad_noise.yaml").string()), core::ConfigError) << bad;
+  }
 }
 
 TEST_F(TrainerTest, SameSeedSameWeightsAndResumeMatchesAnUninterruptedRun) {
