@@ -43,9 +43,9 @@ struct DomainTensors {
   torch::Tensor agentview, wrist, proprio, actions;
 };
 
-torch::Tensor Uint8Images(const std::vector<uint8_t>& bytes, int frames, int size) {
-  return torch::from_blob(const_cast<uint8_t*>(bytes.data()), {frames, 3, size, size},
-                          torch::kUInt8)
+torch::Tensor Uint8Images(const std::vector<uint8_t>& bytes, int size) {
+  const int64_t rows = static_cast<int64_t>(bytes.size() / (3 * static_cast<size_t>(size) * size));
+  return torch::from_blob(const_cast<uint8_t*>(bytes.data()), {rows, 3, size, size}, torch::kUInt8)
       .clone();
 }
 
@@ -60,9 +60,8 @@ torch::Tensor Normalised(const std::vector<float>& values, int dim, const MinMax
 DomainTensors ToTensors(const DomainFrames& frames, const PolicyNormalizer& norm) {
   DomainTensors t;
   t.frames = &frames;
-  t.agentview = Uint8Images(frames.agentview, frames.frames(), frames.image_size);
-  if (!frames.wrist.empty())
-    t.wrist = Uint8Images(frames.wrist, frames.frames(), frames.image_size);
+  t.agentview = Uint8Images(frames.agentview, frames.image_size);
+  if (!frames.wrist.empty()) t.wrist = Uint8Images(frames.wrist, frames.image_size);
   t.proprio = Normalised(frames.proprio, frames.proprio_dim, norm.proprio);
   t.actions = Normalised(frames.actions, frames.action_dim, norm.action);
   return t;
@@ -90,21 +89,25 @@ Batch Gather(const DomainTensors& domain, const std::vector<SampleRef>& samples,
              const PolicyConfig& config, const Augmentation& augment) {
   const int b = static_cast<int>(samples.size());
   const int to = config.obs_horizon, ta = config.action_horizon;
-  std::vector<int64_t> obs_index, chunk_index;
+  std::vector<int64_t> obs_index, image_index, chunk_index;
   obs_index.reserve(static_cast<size_t>(b) * to);
+  image_index.reserve(static_cast<size_t>(b) * to);
   chunk_index.reserve(static_cast<size_t>(b) * ta);
   for (const SampleRef& s : samples) {
-    for (int k = 0; k < to; ++k)
+    for (int k = 0; k < to; ++k) {
       obs_index.push_back(domain.frames->ObservationFrame(s.demo, s.frame, k, to));
+      image_index.push_back(domain.frames->ImageRow(static_cast<int>(obs_index.back())));
+    }
     for (int j = 0; j < ta; ++j)
       chunk_index.push_back(domain.frames->ChunkFrame(s.demo, s.frame, j));
   }
   const torch::Tensor oi = torch::tensor(obs_index, torch::kInt64);
+  const torch::Tensor ii = torch::tensor(image_index, torch::kInt64);
   const torch::Tensor ci = torch::tensor(chunk_index, torch::kInt64);
   const int size = domain.frames->image_size;
   auto images = [&](const torch::Tensor& all) {
     const torch::Tensor frames =
-        all.index_select(0, oi).view({b, to, 3, size, size}).to(torch::kFloat32).div_(255.0);
+        all.index_select(0, ii).view({b, to, 3, size, size}).to(torch::kFloat32).div_(255.0);
     return RandomShift(frames, augment.shift_px, *augment.rng);
   };
   Batch batch;
@@ -200,6 +203,19 @@ void CheckAlignment(const mapping::AlignmentFile& map, const std::string& mode,
   }
 }
 
+// The frame of robot demo `robot` that the alignment pairs with human sample `s`. A stretched
+// human frame (StretchTime) lies between two recorded frames: their aligned robot frames are
+// interpolated at its recorded time.
+int AlignedRobotFrame(const mapping::AlignmentFile& map, const DomainFrames& human,
+                      const SampleRef& s, int robot) {
+  const std::vector<int>& aligned = map.at(s.demo, robot).robot_frame;
+  if (human.source_time.empty()) return aligned[s.frame];
+  const double time = human.source_time[human.demo_start[s.demo] + s.frame];
+  const int i0 = static_cast<int>(std::floor(time));
+  const int i1 = std::min(i0 + 1, static_cast<int>(aligned.size()) - 1);
+  return static_cast<int>(std::lround(aligned[i0] + (time - i0) * (aligned[i1] - aligned[i0])));
+}
+
 void WriteText(const fs::path& path, const std::string& text) {
   core::WriteFileAtomically(path.string(), text);
 }
@@ -261,7 +277,13 @@ std::string ResolvedConfig(const TrainOptions& o, const TrainConfig& train,
       << "\n  threads: " << train.threads << "\n  checkpoint_every: " << train.checkpoint_every
       << "\n  ema_power: " << train.ema_power << "\n  ema_max_decay: " << train.ema_max_decay
       << "\n  random_shift_px: " << train.random_shift_px
-      << "\n  proprio_noise_std: " << train.proprio_noise_std << "\nmethod:\n";
+      << "\n  proprio_noise_std: " << train.proprio_noise_std << "\n  human_time_stretch: ";
+  if (train.human_time_stretch == kAutoTimeStretch) {
+    out << "auto";
+  } else {
+    out << train.human_time_stretch;
+  }
+  out << "\nmethod:\n";
   std::istringstream method_yaml(method.ResolvedYaml());
   for (std::string line; std::getline(method_yaml, line);) out << "  " << line << "\n";
   out << "policy:\n";
@@ -287,6 +309,10 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   c.ema_max_decay = yaml.GetOr<double>("ema_max_decay", c.ema_max_decay);
   c.random_shift_px = yaml.GetOr<int>("random_shift_px", c.random_shift_px);
   c.proprio_noise_std = yaml.GetOr<double>("proprio_noise_std", c.proprio_noise_std);
+  if (yaml.Has("human_time_stretch")) {
+    const bool is_auto = yaml.Get<std::string>("human_time_stretch") == "auto";
+    c.human_time_stretch = is_auto ? kAutoTimeStretch : yaml.Get<double>("human_time_stretch");
+  }
   yaml.RejectUnknownKeys();
   auto check = [&](bool ok, const char* key, const char* rule) {
     IMMIMIC_THROW_UNLESS(ok, core::ConfigError, path, ": ", key, " ", rule);
@@ -303,6 +329,9 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   check(c.random_shift_px >= 0 && c.random_shift_px <= 16, "random_shift_px", "must be in 0..16");
   check(c.proprio_noise_std >= 0 && c.proprio_noise_std <= 1, "proprio_noise_std",
         "must be in [0, 1] (normalised units)");
+  check(c.human_time_stretch == kAutoTimeStretch ||
+            (c.human_time_stretch >= 0.1 && c.human_time_stretch <= 20),
+        "human_time_stretch", "must be auto or a factor in [0.1, 20]");
   return c;
 }
 
@@ -361,6 +390,15 @@ TrainSummary Train(const TrainOptions& options,
   if (!method->alignment_mode().empty()) {
     alignment = mapping::ReadAlignmentFile(options.map_path);
     CheckAlignment(alignment, method->alignment_mode(), robot, human, options.map_path);
+  }
+  // human videos at the robot demos' pace (after the alignment check: it counts recorded frames)
+  double time_stretch = 1.0;
+  if (method->uses_human()) {
+    time_stretch = train.human_time_stretch == kAutoTimeStretch
+                       ? (static_cast<double>(robot.frames()) / robot.demos()) /
+                             (static_cast<double>(human.frames()) / human.demos())
+                       : train.human_time_stretch;
+    if (time_stretch != 1.0) human = StretchTime(human, time_stretch);
   }
 
   // normalisation from robot statistics only (the paper): human data maps through it
@@ -442,7 +480,7 @@ TrainSummary Train(const TrainOptions& options,
           for (const SampleRef& s : picks) {
             if (method->pairing() == Pairing::kAligned) {
               const int r = static_cast<int>(rng.Uniform(0.0, robot.demos()));
-              partners.push_back({r, alignment.at(s.demo, r).robot_frame[s.frame]});
+              partners.push_back({r, AlignedRobotFrame(alignment, human, s, r)});
             } else {
               partners.push_back(RandomFrame(robot, rng));
             }
@@ -532,6 +570,7 @@ TrainSummary Train(const TrainOptions& options,
                         {"parameters", summary.parameters},
                         {"robot_demos", robot.demos()},
                         {"human_demos", method->uses_human() ? human.demos() : 0},
+                        {"human_time_stretch", time_stretch},
                         {"env_args", nlohmann::json::parse(robot.env_args)}};
   WriteText(partial / "run.json", run.dump(2) + "\n");
   fs::remove_all(partial / "resume");

@@ -41,7 +41,13 @@ struct TrainConfig {
   // frame drawn apart. 0: off. Execution never adds it. Why: docs/methods.md (the policy reads
   // its velocity off the TCP position history and extrapolates it).
   double proprio_noise_std = 0.0;
+  // Human videos resampled in time by this factor before training (agents::StretchTime), so a
+  // human action chunk spans the motion of a robot chunk: teleoperated demos are several times
+  // slower than the human hand. kAutoTimeStretch ("auto" in YAML): the ratio of the mean robot
+  // demo length to the mean human demo length. 1: frames as recorded (the default).
+  double human_time_stretch = 1.0;
 };
+constexpr double kAutoTimeStretch = -1.0;
 // The EMA decay for the update after optimiser step `step` (0-based), as above.
 double EmaDecay(const TrainConfig& config, long step);
 // Reads every key of a training config over the defaults; unknown keys are errors.

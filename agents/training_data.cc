@@ -74,7 +74,79 @@ int AppendVectors(const datasets::Array& array, const std::string& what, const s
   return static_cast<int>(array.shape()[1]);
 }
 
+// Writes the value at fractional position w in [0, 1] between rows a and b of `dim` values:
+// linear in every dimension, except the rotation [rotation_begin, rotation_begin +
+// rotation_size), which takes the nearer row unless `rotation_blends` says the two rotations may
+// be blended.
+void BlendRows(const float* a, const float* b, int dim, double w, int rotation_begin,
+               int rotation_size, bool rotation_blends, float* out) {
+  for (int i = 0; i < dim; ++i) {
+    const bool rotation = i >= rotation_begin && i < rotation_begin + rotation_size;
+    if (rotation && !rotation_blends) {
+      out[i] = w < 0.5 ? a[i] : b[i];
+    } else {
+      out[i] = static_cast<float>((1.0 - w) * a[i] + w * b[i]);
+    }
+  }
+}
+
+// Largest absolute difference over [begin, begin + size) of rows a and b.
+double MaxDifference(const float* a, const float* b, int begin, int size) {
+  double largest = 0.0;
+  for (int i = begin; i < begin + size; ++i) largest = std::max<double>(largest, std::abs(a[i] - b[i]));
+  return largest;
+}
+
+constexpr double kAxisAngleBlendLimit = 0.5;  // rad; axis-angles further apart take the nearer row
+
 }  // namespace
+
+DomainFrames StretchTime(const DomainFrames& frames, double factor) {
+  IMMIMIC_THROW_UNLESS(std::isfinite(factor) && factor > 0, core::InputError, frames.source,
+                       ": time stretch must be positive and finite, got ", factor);
+  IMMIMIC_THROW_UNLESS(frames.source_time.empty(), core::InputError, frames.source,
+                       ": frames are already stretched");
+  IMMIMIC_THROW_UNLESS(frames.proprio_dim >= 7 && frames.action_dim >= 6, core::InputError,
+                       frames.source, ": time stretch needs proprio [position, quaternion, ...] "
+                       "and actions [position, axis-angle, ...]");
+  DomainFrames out = frames;
+  out.proprio.clear();
+  out.actions.clear();
+  out.demo_start = {0};
+  const int pd = frames.proprio_dim, ad = frames.action_dim;
+  std::vector<float> row(static_cast<size_t>(std::max(pd, ad)));
+  for (int d = 0; d < frames.demos(); ++d) {
+    const int n = frames.demo_length(d), first = frames.demo_start[d];
+    const int m = static_cast<int>(std::lround((n - 1) * factor)) + 1;
+    for (int j = 0; j < m; ++j) {
+      const double time = std::min<double>(j / factor, n - 1);
+      const int i0 = static_cast<int>(std::floor(time)), i1 = std::min(i0 + 1, n - 1);
+      const double w = time - i0;
+      const float* p0 = &frames.proprio[static_cast<size_t>(first + i0) * pd];
+      const float* p1 = &frames.proprio[static_cast<size_t>(first + i1) * pd];
+      double dot = 0.0;
+      for (int i = 3; i < 7; ++i) dot += static_cast<double>(p0[i]) * p1[i];
+      BlendRows(p0, p1, pd, w, 3, 4, dot > 0, row.data());
+      if (dot > 0 && w > 0) {
+        double norm = 0.0;
+        for (int i = 3; i < 7; ++i) norm += static_cast<double>(row[i]) * row[i];
+        norm = std::sqrt(norm);
+        for (int i = 3; i < 7; ++i) row[i] = static_cast<float>(row[i] / norm);
+      }
+      CanonicalizeProprioQuaternion(row.data());
+      out.proprio.insert(out.proprio.end(), row.begin(), row.begin() + pd);
+      const float* a0 = &frames.actions[static_cast<size_t>(first + i0) * ad];
+      const float* a1 = &frames.actions[static_cast<size_t>(first + i1) * ad];
+      BlendRows(a0, a1, ad, w, 3, 3, MaxDifference(a0, a1, 3, 3) <= kAxisAngleBlendLimit,
+                row.data());
+      out.actions.insert(out.actions.end(), row.begin(), row.begin() + ad);
+      out.source_time.push_back(time);
+      out.image_row.push_back(first + static_cast<int>(std::lround(time)));
+    }
+    out.demo_start.push_back(out.demo_start.back() + m);
+  }
+  return out;
+}
 
 int DomainFrames::ObservationFrame(int demo, int t, int k, int horizon) const {
   return demo_start[demo] + std::max(0, t - (horizon - 1) + k);

@@ -25,6 +25,10 @@ struct DomainFrames {
   int proprio_dim = 0, action_dim = 0;
   std::vector<float> proprio;  // frames x proprio_dim (obs/eef_pose)
   std::vector<float> actions;  // frames x action_dim
+  // Set by StretchTime, empty for frames as recorded: each frame's demo-local time in recorded
+  // frames (fractional), and the row of agentview/wrist it shows (the nearest recorded frame).
+  std::vector<double> source_time;
+  std::vector<int> image_row;
 
   int demos() const { return static_cast<int>(demo_start.size()) - 1; }
   int frames() const { return demo_start.empty() ? 0 : demo_start.back(); }
@@ -33,6 +37,8 @@ struct DomainFrames {
   int ObservationFrame(int demo, int t, int k, int horizon) const;
   // Global frame index of action j of the chunk starting at frame t of demo.
   int ChunkFrame(int demo, int t, int j) const;
+  // Row of agentview/wrist that global frame `frame` shows.
+  int ImageRow(int frame) const { return image_row.empty() ? frame : image_row[frame]; }
 };
 
 struct DomainLoadOptions {
@@ -45,6 +51,19 @@ struct DomainLoadOptions {
 // naming the file and demo if a demo lacks actions (human videos must be retargeted first),
 // agentview images, a wrist image when required, or has an empty or non-finite vector.
 DomainFrames LoadDomainFrames(const std::string& path, const DomainLoadOptions& options);
+
+// Resamples every demo in time by `factor` (> 1 slows it down): a demo of n frames becomes
+// round((n - 1) * factor) + 1 frames, frame j drawn from recorded time min(j / factor, n - 1).
+// Why: teleoperated robot demos are about 4.5-4.8x slower than human motion (PAPER.md), so a
+// human action chunk of Ta frames spans that much more motion than a robot chunk; stretched, the
+// two chunk kinds cover the same motion per step. Positions, hand dimensions and same-hemisphere
+// proprio quaternions (then renormalised) interpolate linearly between the two nearest recorded
+// frames; rotations across a sign flip of the quaternion or a jump of the axis-angle over
+// 0.5 rad (the wrap at pi) take the nearer frame; images are shared with the nearest frame
+// (image_row), not copied. Actions are [position 3, axis-angle 3, hand], proprio [position 3,
+// quaternion 4, hand]. Throws core::InputError for a factor that is not positive and finite or
+// frames already stretched.
+DomainFrames StretchTime(const DomainFrames& frames, double factor);
 
 // obs/eef_pose is [tcp position 3, tcp quaternion wxyz 4, hand dims]. q and -q are the same
 // orientation, and near the top-down home orientation (w ~ 0) the stored sign flips from frame to

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "agents/checkpoint.h"
 #include "agents/method.h"
 #include "agents/trained_policy.h"
@@ -203,6 +205,38 @@ TEST_F(TrainerTest, ProprioNoiseIsReproducibleAndChangesTraining) {
   for (const char* bad : {"proprio_noise_std: -0.1\n", "proprio_noise_std: 2\n"}) {
     std::ofstream(dir_ / "bad_noise.yaml") << bad;
     EXPECT_THROW(LoadTrainConfig((dir_ / "bad_noise.yaml").string()), core::ConfigError) << bad;
+  }
+}
+
+TEST_F(TrainerTest, HumanTimeStretchResamplesHumanVideos) {
+  const std::string map = WriteAlignment("action");
+  std::ofstream(dir_ / "stretch.yaml") << "policy: " << (dir_ / "policy.yaml").string()
+                                       << "\nepochs: 2\nbatch_size: 8\nwarmup_steps: 2\n"
+                                          "threads: 1\nhuman_time_stretch: auto\n";
+  auto options = [&](const std::string& out, bool stretch) {
+    TrainOptions o = Options("immimic_a", out);
+    o.map_path = map;
+    o.epochs = 2;
+    if (stretch) o.config_path = (dir_ / "stretch.yaml").string();
+    return o;
+  };
+  Train(options("stretch_a", true));
+  Train(options("stretch_b", true));
+  Train(options("recorded", false));
+  EXPECT_TRUE(SameWeights((dir_ / "stretch_a").string(), (dir_ / "stretch_b").string()));
+  EXPECT_FALSE(SameWeights((dir_ / "stretch_a").string(), (dir_ / "recorded").string()));
+  // auto: mean robot demo length (12 + 10) / 2 over mean human length (6 + 5 + 7) / 3
+  const auto run = nlohmann::json::parse(core::ReadFile((dir_ / "stretch_a/run.json").string()));
+  EXPECT_NEAR(run.at("human_time_stretch").get<double>(), 11.0 / 6.0, 1e-12);
+  EXPECT_NE(core::ReadFile((dir_ / "stretch_a/config.yaml").string())
+                .find("human_time_stretch: auto"),
+            std::string::npos);
+  std::ofstream(dir_ / "two.yaml") << "human_time_stretch: 2.5\n";
+  EXPECT_EQ(LoadTrainConfig((dir_ / "two.yaml").string()).human_time_stretch, 2.5);
+  for (const char* bad : {"human_time_stretch: 0\n", "human_time_stretch: 40\n",
+                          "human_time_stretch: fast\n"}) {
+    std::ofstream(dir_ / "bad_stretch.yaml") << bad;
+    EXPECT_THROW(LoadTrainConfig((dir_ / "bad_stretch.yaml").string()), core::ConfigError) << bad;
   }
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <cmath>
 #include <cstdio>
 
 #include "core/error.h"
@@ -118,6 +119,59 @@ TEST(TrainingData, MissingWristImageIsNamed) {
   options.require_wrist = false;
   EXPECT_NO_THROW(LoadDomainFrames(path, options));
   std::remove(path.c_str());
+}
+
+// One demo of 3 frames with 7-D proprio [position, quaternion] and 7-D actions [position,
+// axis-angle, gripper]; images are one byte each so image rows are easy to name.
+DomainFrames ThreeFrameDemo() {
+  DomainFrames f;
+  f.source = "three_frames";
+  f.image_size = 1;
+  f.demo_start = {0, 3};
+  f.agentview = {10, 10, 10, 20, 20, 20, 30, 30, 30};
+  f.proprio_dim = 7;
+  f.action_dim = 7;
+  f.proprio = {0, 0, 0, 0, 1, 0, 0,   //
+               1, 0, 0, 0, 1, 0, 0,   //
+               3, 0, 0, 0, 0.6f, 0.8f, 0};  // 106 degrees of rotation away: blended, renormalised
+  f.actions = {0, 0, 0, 3.0, 0, 0, 0,   //
+               2, 0, 0, 3.1, 0, 0, 1,   //
+               4, 0, 0, -3.1, 0, 0, 1};  // axis-angle wrapped at pi: nearer frame
+  return f;
+}
+
+TEST(TrainingData, StretchTimeInterpolatesAtRecordedTimes) {
+  const DomainFrames f = StretchTime(ThreeFrameDemo(), 2.0);
+  ASSERT_EQ(f.frames(), 5);  // (3 - 1) * 2 + 1
+  EXPECT_EQ(f.demo_start, (std::vector<int>{0, 5}));
+  EXPECT_EQ(f.source_time, (std::vector<double>{0, 0.5, 1, 1.5, 2}));
+  EXPECT_EQ(f.image_row, (std::vector<int>{0, 1, 1, 2, 2}));  // nearest, halves round up
+  EXPECT_EQ(f.ImageRow(3), 2);
+  EXPECT_EQ(f.agentview.size(), 9u);  // images are shared, not copied
+  // positions and the gripper interpolate linearly
+  EXPECT_FLOAT_EQ(f.proprio[1 * 7], 0.5f);
+  EXPECT_FLOAT_EQ(f.proprio[3 * 7], 2.0f);
+  EXPECT_FLOAT_EQ(f.actions[1 * 7], 1.0f);
+  EXPECT_FLOAT_EQ(f.actions[1 * 7 + 6], 0.5f);
+  // axis-angles 0.1 rad apart blend; across the wrap at pi the nearer frame is taken
+  EXPECT_FLOAT_EQ(f.actions[1 * 7 + 3], 3.05f);
+  EXPECT_FLOAT_EQ(f.actions[3 * 7 + 3], -3.1f);
+  // quaternions in one hemisphere blend and are renormalised
+  EXPECT_NEAR(f.proprio[3 * 7 + 4], 2 / std::sqrt(5.0), 1e-6);
+  EXPECT_NEAR(f.proprio[3 * 7 + 5], 1 / std::sqrt(5.0), 1e-6);
+  // factor 1 keeps the frames, only marking them
+  const DomainFrames same = StretchTime(ThreeFrameDemo(), 1.0);
+  EXPECT_EQ(same.proprio, ThreeFrameDemo().proprio);
+  EXPECT_EQ(same.actions, ThreeFrameDemo().actions);
+}
+
+TEST(TrainingData, StretchTimeRejectsBadFactorsAndRestretching) {
+  EXPECT_THROW(StretchTime(ThreeFrameDemo(), 0.0), core::InputError);
+  EXPECT_THROW(StretchTime(ThreeFrameDemo(), std::nan("")), core::InputError);
+  EXPECT_THROW(StretchTime(StretchTime(ThreeFrameDemo(), 2.0), 2.0), core::InputError);
+  const DomainFrames shorter = StretchTime(ThreeFrameDemo(), 0.5);
+  EXPECT_EQ(shorter.frames(), 2);
+  EXPECT_EQ(shorter.source_time, (std::vector<double>{0, 2}));
 }
 
 }  // namespace
