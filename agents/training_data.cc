@@ -220,6 +220,13 @@ DomainFrames LoadDomainFrames(const std::string& path, const DomainLoadOptions& 
          row < domain.proprio.size(); row += proprio_dim) {
       CanonicalizeProprioQuaternion(domain.proprio.data() + row);
     }
+    IMMIMIC_THROW_UNLESS(action_dim >= 6, core::InputError, where,
+                         ": actions need a position and an axis-angle, got ", action_dim,
+                         " values");
+    for (size_t row = domain.actions.size() - episode.num_samples * action_dim;
+         row < domain.actions.size(); row += action_dim) {
+      CanonicalizeActionAxisAngle(domain.actions.data() + row);
+    }
     domain.proprio_dim = proprio_dim;
     domain.action_dim = action_dim;
     domain.demo_start.push_back(domain.demo_start.back() + static_cast<int>(episode.num_samples));

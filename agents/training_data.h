@@ -7,6 +7,7 @@
 // Windows follow Diffusion Policy: the observation at frame t is frames t-To+1 .. t (repeating
 // the demo's first frame before its start); the action chunk at t is actions t .. t+Ta-1
 // (repeating the demo's last action after its end), so chunk[0] is the action for frame t.
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -74,6 +75,24 @@ void CanonicalizeProprioQuaternion(T* proprio) {
   if (proprio[4] < 0) {
     for (int i = 3; i < 7; ++i) proprio[i] = -proprio[i];
   }
+}
+
+// Actions carry the TCP orientation as an axis-angle r (dims 3..5; needs action size >= 6). A
+// rotation by angle t about u is also one by 2 pi - t about -u, and near the top-down home
+// orientation (pi about an axis in the table plane) the datasets' converters switch between the
+// two as the hand tilts through it: a jump of about 2 pi in one dimension, which normalised by the
+// robot demos' narrow range put half the retargeted human frames of pick_place some 55 units
+// outside [-1, 1]. The policy sees the form whose quaternion faces home, as for the proprio
+// (q . q_home >= 0, q_home = (0, 1, 0, 0), i.e. sin(t / 2) r_x >= 0); its angle may exceed pi,
+// which the Env accepts. Rows already in that form are left bit for bit.
+template <typename T>
+void CanonicalizeActionAxisAngle(T* action) {
+  const double angle = std::sqrt(static_cast<double>(action[3]) * action[3] +
+                                 static_cast<double>(action[4]) * action[4] +
+                                 static_cast<double>(action[5]) * action[5]);
+  if (angle < 1e-12 || std::sin(angle / 2) * action[3] >= 0) return;
+  const double scale = -(2 * M_PI - angle) / angle;
+  for (int i = 3; i < 6; ++i) action[i] = static_cast<T>(action[i] * scale);
 }
 
 // Area-resamples an H x W x 3 image (row-major, interleaved) to S x S x 3 channel-first

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "core/rotation.h"
 #include "tests/agents/synthetic_dataset.h"
 
 namespace immimic::agents {
@@ -85,6 +86,30 @@ TEST(TrainingData, QuaternionSignFacesTheHomeOrientation) {
     }
   }
   std::remove(path.c_str());
+}
+
+TEST(TrainingData, ActionAxisAngleFacesTheHomeOrientation) {
+  // a hand tilted just past the top-down orientation, written with the angle below pi: its x
+  // is about -pi where a neighbouring frame's is about +pi
+  double flipped[7] = {0.5, 0.0, 0.8, -3.1, -0.2, 0.3, 100};
+  const Eigen::Vector3d before(flipped[3], flipped[4], flipped[5]);
+  CanonicalizeActionAxisAngle(flipped);
+  const Eigen::Vector3d after(flipped[3], flipped[4], flipped[5]);
+  EXPECT_GT(after.x(), 3.0);            // on the same side as the robot demos' +pi
+  EXPECT_GT(after.norm(), M_PI);        // the long way round, the same rotation:
+  EXPECT_NEAR(after.norm(), 2 * M_PI - before.norm(), 1e-12);
+  EXPECT_TRUE(core::MatrixFromAxisAngle(after).isApprox(core::MatrixFromAxisAngle(before), 1e-12));
+  EXPECT_EQ(flipped[0], 0.5);  // position and hand untouched
+  EXPECT_EQ(flipped[6], 100);
+  // rows facing home stay bit for bit, as does the identity
+  float home[6] = {0, 0, 0, 3.0f, -1.0f, 1e-7f};
+  CanonicalizeActionAxisAngle(home);
+  EXPECT_EQ(home[3], 3.0f);
+  EXPECT_EQ(home[4], -1.0f);
+  EXPECT_EQ(home[5], 1e-7f);
+  double identity[6] = {0, 0, 0, 0, 0, 0};
+  CanonicalizeActionAxisAngle(identity);
+  EXPECT_EQ(identity[3], 0.0);
 }
 
 TEST(TrainingData, HumanVideosWithoutActionsAreRejected) {
