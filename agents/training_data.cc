@@ -93,7 +93,8 @@ void BlendRows(const float* a, const float* b, int dim, double w, int rotation_b
 // Largest absolute difference over [begin, begin + size) of rows a and b.
 double MaxDifference(const float* a, const float* b, int begin, int size) {
   double largest = 0.0;
-  for (int i = begin; i < begin + size; ++i) largest = std::max<double>(largest, std::abs(a[i] - b[i]));
+  for (int i = begin; i < begin + size; ++i)
+    largest = std::max<double>(largest, std::abs(a[i] - b[i]));
   return largest;
 }
 
@@ -107,7 +108,8 @@ DomainFrames StretchTime(const DomainFrames& frames, double factor) {
   IMMIMIC_THROW_UNLESS(frames.source_time.empty(), core::InputError, frames.source,
                        ": frames are already stretched");
   IMMIMIC_THROW_UNLESS(frames.proprio_dim >= 7 && frames.action_dim >= 6, core::InputError,
-                       frames.source, ": time stretch needs proprio [position, quaternion, ...] "
+                       frames.source,
+                       ": time stretch needs proprio [position, quaternion, ...] "
                        "and actions [position, axis-angle, ...]");
   DomainFrames out = frames;
   out.proprio.clear();

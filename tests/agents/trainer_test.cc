@@ -228,13 +228,13 @@ TEST_F(TrainerTest, HumanTimeStretchResamplesHumanVideos) {
   // auto: mean robot demo length (12 + 10) / 2 over mean human length (6 + 5 + 7) / 3
   const auto run = nlohmann::json::parse(core::ReadFile((dir_ / "stretch_a/run.json").string()));
   EXPECT_NEAR(run.at("human_time_stretch").get<double>(), 11.0 / 6.0, 1e-12);
-  EXPECT_NE(core::ReadFile((dir_ / "stretch_a/config.yaml").string())
-                .find("human_time_stretch: auto"),
-            std::string::npos);
+  EXPECT_NE(
+      core::ReadFile((dir_ / "stretch_a/config.yaml").string()).find("human_time_stretch: auto"),
+      std::string::npos);
   std::ofstream(dir_ / "two.yaml") << "human_time_stretch: 2.5\n";
   EXPECT_EQ(LoadTrainConfig((dir_ / "two.yaml").string()).human_time_stretch, 2.5);
-  for (const char* bad : {"human_time_stretch: 0\n", "human_time_stretch: 40\n",
-                          "human_time_stretch: fast\n"}) {
+  for (const char* bad :
+       {"human_time_stretch: 0\n", "human_time_stretch: 40\n", "human_time_stretch: fast\n"}) {
     std::ofstream(dir_ / "bad_stretch.yaml") << bad;
     EXPECT_THROW(LoadTrainConfig((dir_ / "bad_stretch.yaml").string()), core::ConfigError) << bad;
   }

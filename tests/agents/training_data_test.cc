@@ -95,8 +95,8 @@ TEST(TrainingData, ActionAxisAngleFacesTheHomeOrientation) {
   const Eigen::Vector3d before(flipped[3], flipped[4], flipped[5]);
   CanonicalizeActionAxisAngle(flipped);
   const Eigen::Vector3d after(flipped[3], flipped[4], flipped[5]);
-  EXPECT_GT(after.x(), 3.0);            // on the same side as the robot demos' +pi
-  EXPECT_GT(after.norm(), M_PI);        // the long way round, the same rotation:
+  EXPECT_GT(after.x(), 3.0);      // on the same side as the robot demos' +pi
+  EXPECT_GT(after.norm(), M_PI);  // the long way round, the same rotation:
   EXPECT_NEAR(after.norm(), 2 * M_PI - before.norm(), 1e-12);
   EXPECT_TRUE(core::MatrixFromAxisAngle(after).isApprox(core::MatrixFromAxisAngle(before), 1e-12));
   EXPECT_EQ(flipped[0], 0.5);  // position and hand untouched
@@ -156,12 +156,12 @@ DomainFrames ThreeFrameDemo() {
   f.agentview = {10, 10, 10, 20, 20, 20, 30, 30, 30};
   f.proprio_dim = 7;
   f.action_dim = 7;
-  f.proprio = {0, 0, 0, 0, 1, 0, 0,   //
-               1, 0, 0, 0, 1, 0, 0,   //
+  f.proprio = {0, 0, 0, 0, 1,    0,    0,   //
+               1, 0, 0, 0, 1,    0,    0,   //
                3, 0, 0, 0, 0.6f, 0.8f, 0};  // 106 degrees of rotation away: blended, renormalised
-  f.actions = {0, 0, 0, 3.0, 0, 0, 0,   //
-               2, 0, 0, 3.1, 0, 0, 1,   //
-               4, 0, 0, -3.1, 0, 0, 1};  // axis-angle wrapped at pi: nearer frame
+  f.actions = {0, 0, 0, 3.0,  0, 0, 0,      //
+               2, 0, 0, 3.1,  0, 0, 1,      //
+               4, 0, 0, -3.1, 0, 0, 1};     // axis-angle wrapped at pi: nearer frame
   return f;
 }
 
