@@ -74,6 +74,14 @@ int AppendVectors(const datasets::Array& array, const std::string& what, const s
   return static_cast<int>(array.shape()[1]);
 }
 
+// Calls `edit` on each of the last `rows` rows (of `dim` values) of `values`.
+template <typename Edit>
+void ForLastRows(std::vector<float>* values, size_t rows, int dim, Edit edit) {
+  for (size_t row = values->size() - rows * dim; row < values->size(); row += dim) {
+    edit(values->data() + row);
+  }
+}
+
 // Writes the value at fractional position w in [0, 1] between rows a and b of `dim` values:
 // linear in every dimension, except the rotation [rotation_begin, rotation_begin +
 // rotation_size), which takes the nearer row unless `rotation_blends` says the two rotations may
@@ -218,17 +226,13 @@ DomainFrames LoadDomainFrames(const std::string& path, const DomainLoadOptions& 
     IMMIMIC_THROW_UNLESS(proprio_dim >= 7, core::InputError, where,
                          ": obs/eef_pose needs a position and a quaternion, got ", proprio_dim,
                          " values");
-    for (size_t row = domain.proprio.size() - episode.num_samples * proprio_dim;
-         row < domain.proprio.size(); row += proprio_dim) {
-      CanonicalizeProprioQuaternion(domain.proprio.data() + row);
-    }
     IMMIMIC_THROW_UNLESS(action_dim >= 6, core::InputError, where,
                          ": actions need a position and an axis-angle, got ", action_dim,
                          " values");
-    for (size_t row = domain.actions.size() - episode.num_samples * action_dim;
-         row < domain.actions.size(); row += action_dim) {
-      CanonicalizeActionAxisAngle(domain.actions.data() + row);
-    }
+    ForLastRows(&domain.proprio, episode.num_samples, proprio_dim,
+                CanonicalizeProprioQuaternion<float>);
+    ForLastRows(&domain.actions, episode.num_samples, action_dim,
+                CanonicalizeActionAxisAngle<float>);
     domain.proprio_dim = proprio_dim;
     domain.action_dim = action_dim;
     domain.demo_start.push_back(domain.demo_start.back() + static_cast<int>(episode.num_samples));

@@ -102,6 +102,36 @@ class TrainerTest : public ::testing::Test {
     return true;
   }
 
+  // Trains `method` for 2 epochs twice with the training-config line `option` and once without:
+  // the two with it must match (same seed) and differ from the one without. Returns the first.
+  fs::path ExpectOptionReproducibleAndEffective(const std::string& method,
+                                                const std::string& option) {
+    std::ofstream(dir_ / "option.yaml") << "policy: " << (dir_ / "policy.yaml").string()
+                                        << "\nepochs: 2\nbatch_size: 8\nwarmup_steps: 2\n"
+                                           "threads: 1\n"
+                                        << option << "\n";
+    auto options = [&](const std::string& out, bool with_option) {
+      TrainOptions o = Options(method, out);
+      if (method == "immimic_a") o.map_path = WriteAlignment("action");
+      o.epochs = 2;
+      if (with_option) o.config_path = (dir_ / "option.yaml").string();
+      return o;
+    };
+    Train(options("with_a", true));
+    Train(options("with_b", true));
+    Train(options("without", false));
+    EXPECT_TRUE(SameWeights((dir_ / "with_a").string(), (dir_ / "with_b").string())) << option;
+    EXPECT_FALSE(SameWeights((dir_ / "with_a").string(), (dir_ / "without").string())) << option;
+    return dir_ / "with_a";
+  }
+  // Every config text must be refused by LoadTrainConfig.
+  void ExpectRejected(std::initializer_list<const char*> configs) {
+    for (const char* bad : configs) {
+      std::ofstream(dir_ / "bad.yaml") << bad;
+      EXPECT_THROW(LoadTrainConfig((dir_ / "bad.yaml").string()), core::ConfigError) << bad;
+    }
+  }
+
   fs::path dir_;
   std::string robot_, human_;
 };
@@ -166,78 +196,29 @@ TEST_F(TrainerTest, MissingHumanDataOrAlignmentIsAClearError) {
 }
 
 TEST_F(TrainerTest, RandomShiftIsReproducibleAndChangesTraining) {
-  std::ofstream(dir_ / "shift.yaml") << "policy: " << (dir_ / "policy.yaml").string()
-                                     << "\nepochs: 2\nbatch_size: 8\nwarmup_steps: 2\n"
-                                        "threads: 1\nrandom_shift_px: 2\n";
-  auto options = [&](const std::string& out, bool shift) {
-    TrainOptions o = Options("robot_only", out);
-    o.epochs = 2;
-    if (shift) o.config_path = (dir_ / "shift.yaml").string();
-    return o;
-  };
-  Train(options("shift_a", true));
-  Train(options("shift_b", true));
-  Train(options("plain", false));
-  EXPECT_TRUE(SameWeights((dir_ / "shift_a").string(), (dir_ / "shift_b").string()));
-  EXPECT_FALSE(SameWeights((dir_ / "shift_a").string(), (dir_ / "plain").string()));
-  std::ofstream(dir_ / "bad_shift.yaml") << "random_shift_px: 17\n";
-  EXPECT_THROW(LoadTrainConfig((dir_ / "bad_shift.yaml").string()), core::ConfigError);
+  ExpectOptionReproducibleAndEffective("robot_only", "random_shift_px: 2");
+  ExpectRejected({"random_shift_px: 17\n"});
 }
 
 TEST_F(TrainerTest, ProprioNoiseIsReproducibleAndChangesTraining) {
-  std::ofstream(dir_ / "noise.yaml") << "policy: " << (dir_ / "policy.yaml").string()
-                                     << "\nepochs: 2\nbatch_size: 8\nwarmup_steps: 2\n"
-                                        "threads: 1\nproprio_noise_std: 0.1\n";
-  auto options = [&](const std::string& out, bool noise) {
-    TrainOptions o = Options("robot_only", out);
-    o.epochs = 2;
-    if (noise) o.config_path = (dir_ / "noise.yaml").string();
-    return o;
-  };
-  Train(options("noise_a", true));
-  Train(options("noise_b", true));
-  Train(options("quiet", false));
-  EXPECT_TRUE(SameWeights((dir_ / "noise_a").string(), (dir_ / "noise_b").string()));
-  EXPECT_FALSE(SameWeights((dir_ / "noise_a").string(), (dir_ / "quiet").string()));
-  EXPECT_NE(
-      core::ReadFile((dir_ / "noise_a" / "config.yaml").string()).find("proprio_noise_std: 0.1"),
-      std::string::npos);
-  for (const char* bad : {"proprio_noise_std: -0.1\n", "proprio_noise_std: 2\n"}) {
-    std::ofstream(dir_ / "bad_noise.yaml") << bad;
-    EXPECT_THROW(LoadTrainConfig((dir_ / "bad_noise.yaml").string()), core::ConfigError) << bad;
-  }
+  const fs::path run = ExpectOptionReproducibleAndEffective("robot_only", "proprio_noise_std: 0.1");
+  EXPECT_NE(core::ReadFile((run / "config.yaml").string()).find("proprio_noise_std: 0.1"),
+            std::string::npos);
+  ExpectRejected({"proprio_noise_std: -0.1\n", "proprio_noise_std: 2\n"});
 }
 
 TEST_F(TrainerTest, HumanTimeStretchResamplesHumanVideos) {
-  const std::string map = WriteAlignment("action");
-  std::ofstream(dir_ / "stretch.yaml") << "policy: " << (dir_ / "policy.yaml").string()
-                                       << "\nepochs: 2\nbatch_size: 8\nwarmup_steps: 2\n"
-                                          "threads: 1\nhuman_time_stretch: auto\n";
-  auto options = [&](const std::string& out, bool stretch) {
-    TrainOptions o = Options("immimic_a", out);
-    o.map_path = map;
-    o.epochs = 2;
-    if (stretch) o.config_path = (dir_ / "stretch.yaml").string();
-    return o;
-  };
-  Train(options("stretch_a", true));
-  Train(options("stretch_b", true));
-  Train(options("recorded", false));
-  EXPECT_TRUE(SameWeights((dir_ / "stretch_a").string(), (dir_ / "stretch_b").string()));
-  EXPECT_FALSE(SameWeights((dir_ / "stretch_a").string(), (dir_ / "recorded").string()));
+  const fs::path run =
+      ExpectOptionReproducibleAndEffective("immimic_a", "human_time_stretch: auto");
   // auto: mean robot demo length (12 + 10) / 2 over mean human length (6 + 5 + 7) / 3
-  const auto run = nlohmann::json::parse(core::ReadFile((dir_ / "stretch_a/run.json").string()));
-  EXPECT_NEAR(run.at("human_time_stretch").get<double>(), 11.0 / 6.0, 1e-12);
-  EXPECT_NE(
-      core::ReadFile((dir_ / "stretch_a/config.yaml").string()).find("human_time_stretch: auto"),
-      std::string::npos);
+  const auto summary = nlohmann::json::parse(core::ReadFile((run / "run.json").string()));
+  EXPECT_NEAR(summary.at("human_time_stretch").get<double>(), 11.0 / 6.0, 1e-12);
+  EXPECT_NE(core::ReadFile((run / "config.yaml").string()).find("human_time_stretch: auto"),
+            std::string::npos);
   std::ofstream(dir_ / "two.yaml") << "human_time_stretch: 2.5\n";
   EXPECT_EQ(LoadTrainConfig((dir_ / "two.yaml").string()).human_time_stretch, 2.5);
-  for (const char* bad :
-       {"human_time_stretch: 0\n", "human_time_stretch: 40\n", "human_time_stretch: fast\n"}) {
-    std::ofstream(dir_ / "bad_stretch.yaml") << bad;
-    EXPECT_THROW(LoadTrainConfig((dir_ / "bad_stretch.yaml").string()), core::ConfigError) << bad;
-  }
+  ExpectRejected(
+      {"human_time_stretch: 0\n", "human_time_stretch: 40\n", "human_time_stretch: fast\n"});
 }
 
 TEST_F(TrainerTest, SameSeedSameWeightsAndResumeMatchesAnUninterruptedRun) {
