@@ -13,6 +13,7 @@
 
 #include "agents/checkpoint.h"
 #include "agents/diffusion_policy.h"
+#include "agents/fused_adamw.h"
 #include "agents/image_augment.h"
 #include "agents/method.h"
 #include "agents/normalizer.h"
@@ -416,7 +417,7 @@ TrainSummary Train(const TrainOptions& options,
   torch::set_num_threads(train.threads);
   DiffusionPolicy model(policy_config, robot.proprio_dim, robot.action_dim,
                         core::DeriveSeed(options.seed, kInitStream));
-  torch::optim::AdamW optimizer(
+  FusedAdamW optimizer(
       model->parameters(),
       torch::optim::AdamWOptions(train.learning_rate).weight_decay(train.weight_decay));
   // the weight average (a copy of the initial weights; unused when ema_power is 0)

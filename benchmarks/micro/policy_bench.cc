@@ -1,7 +1,10 @@
 // Google Benchmark of the Diffusion Policy (agents/diffusion_policy.h): one AdamW training step
-// on a batch of 64 samples (To = 2 frames from two 84x84 cameras, proprio 8, actions 7) and one
-// action chunk (batch 1, encode + 10 DDIM steps) on one thread, for the sizes that decide the
-// defaults (docs/policy.md). items_per_second of the training benchmarks is samples/s.
+// on a batch of 64 samples (To = 2 frames from two cameras, proprio 8, actions 7) and one
+// action chunk (batch 1, encode + 10 DDIM steps from 84x84 images) on one thread, for the sizes
+// that decide the defaults (docs/policy.md). items_per_second of the training benchmarks is
+// samples/s. train_b64 is the trainer's step: FusedAdamW, images already at the policy's
+// image_size (the trainer resamples them once at load); train_b64_stock is the step before
+// both: LibTorch's AdamW, 84x84 images resized inside the encoder.
 //   ./build/benchmarks/policy_benchmarks                       # every size, 1 and 2 threads
 //   ./build/benchmarks/policy_benchmarks --policy_config=configs/policy/default.yaml
 //       (only that config: what scripts/policy_speed_compare compares with PyTorch)
@@ -14,6 +17,7 @@
 #include <benchmark/benchmark.h>
 
 #include "agents/diffusion_policy.h"
+#include "agents/fused_adamw.h"
 #include "agents/policy_config.h"
 
 namespace immimic::agents {
@@ -57,21 +61,21 @@ std::vector<Variant> Variants() {
   return v;
 }
 
-ObservationBatch MakeBatch(const PolicyConfig& c, int batch) {
+ObservationBatch MakeBatch(const PolicyConfig& c, int batch, int size = kStoredSize) {
   ObservationBatch b;
-  b.agentview = torch::rand({batch, c.obs_horizon, 3, kStoredSize, kStoredSize});
-  b.wrist = torch::rand({batch, c.obs_horizon, 3, kStoredSize, kStoredSize});
+  b.agentview = torch::rand({batch, c.obs_horizon, 3, size, size});
+  b.wrist = torch::rand({batch, c.obs_horizon, 3, size, size});
   b.proprio = torch::randn({batch, c.obs_horizon, kProprio});
   return b;
 }
 
-void TrainStep(benchmark::State& state, PolicyConfig config) {
+template <typename Optimizer>
+void TrainStep(benchmark::State& state, PolicyConfig config, int image_size) {
   torch::set_num_threads(static_cast<int>(state.range(0)));
   torch::manual_seed(0);
   DiffusionPolicy policy(config, kProprio, kAction, 0);
-  torch::optim::AdamW optimizer(policy->parameters(),
-                                torch::optim::AdamWOptions(1e-4).weight_decay(1e-6));
-  const ObservationBatch batch = MakeBatch(config, kBatch);
+  Optimizer optimizer(policy->parameters(), torch::optim::AdamWOptions(1e-4).weight_decay(1e-6));
+  const ObservationBatch batch = MakeBatch(config, kBatch, image_size);
   const torch::Tensor actions = torch::rand({kBatch, config.action_horizon, kAction}) * 2 - 1;
   for (auto _ : state) {
     const torch::Tensor loss = policy->Loss(policy->Encode(batch), actions);
@@ -80,6 +84,19 @@ void TrainStep(benchmark::State& state, PolicyConfig config) {
     optimizer.step();
   }
   state.SetItemsProcessed(state.iterations() * kBatch);
+  state.counters["params_M"] = policy->parameter_count() / 1e6;
+}
+
+// The optimiser's step alone on the policy's parameters (gradients set once): what FusedAdamW
+// saves.
+template <typename Optimizer>
+void OptimizerStep(benchmark::State& state, PolicyConfig config) {
+  torch::set_num_threads(1);
+  torch::manual_seed(0);
+  DiffusionPolicy policy(config, kProprio, kAction, 0);
+  Optimizer optimizer(policy->parameters(), torch::optim::AdamWOptions(1e-4).weight_decay(1e-6));
+  for (torch::Tensor& p : policy->parameters()) p.mutable_grad() = torch::randn_like(p);
+  for (auto _ : state) optimizer.step();
   state.counters["params_M"] = policy->parameter_count() / 1e6;
 }
 
@@ -120,13 +137,30 @@ void Denoise1Thread(benchmark::State& state, PolicyConfig config) {
 }
 
 void Register(const std::string& name, const PolicyConfig& config) {
-  benchmark::RegisterBenchmark(("train_b64/" + name).c_str(), TrainStep, config)
+  benchmark::RegisterBenchmark(("train_b64/" + name).c_str(), TrainStep<FusedAdamW>, config,
+                               config.image_size)
       ->Arg(1)
       ->Arg(2)
       ->ArgName("threads")
       ->Unit(benchmark::kMillisecond)
       ->MinTime(3.0)
       ->UseRealTime();
+  benchmark::RegisterBenchmark(("train_b64_stock/" + name).c_str(), TrainStep<torch::optim::AdamW>,
+                               config, kStoredSize)
+      ->Arg(1)
+      ->Arg(2)
+      ->ArgName("threads")
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(3.0)
+      ->UseRealTime();
+  for (auto [prefix, function] :
+       {std::pair{"adamw_step_1thread/", OptimizerStep<FusedAdamW>},
+        std::pair{"adamw_step_1thread_stock/", OptimizerStep<torch::optim::AdamW>}}) {
+    benchmark::RegisterBenchmark((prefix + name).c_str(), function, config)
+        ->Unit(benchmark::kMillisecond)
+        ->MinTime(0.5)
+        ->UseRealTime();
+  }
   // the default Eigen denoiser and the LibTorch module side by side (agents/eigen_unet.h)
   for (auto [prefix, backend] : {std::pair{"chunk_1thread/", SamplerBackend::kEigen},
                                  std::pair{"chunk_1thread_torch_unet/", SamplerBackend::kTorch}}) {
