@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -137,22 +138,20 @@ void Denoise1Thread(benchmark::State& state, PolicyConfig config) {
 }
 
 void Register(const std::string& name, const PolicyConfig& config) {
-  benchmark::RegisterBenchmark(("train_b64/" + name).c_str(), TrainStep<FusedAdamW>, config,
-                               config.image_size)
-      ->Arg(1)
-      ->Arg(2)
-      ->ArgName("threads")
-      ->Unit(benchmark::kMillisecond)
-      ->MinTime(3.0)
-      ->UseRealTime();
-  benchmark::RegisterBenchmark(("train_b64_stock/" + name).c_str(), TrainStep<torch::optim::AdamW>,
-                               config, kStoredSize)
-      ->Arg(1)
-      ->Arg(2)
-      ->ArgName("threads")
-      ->Unit(benchmark::kMillisecond)
-      ->MinTime(3.0)
-      ->UseRealTime();
+  // the trainer's step, and the step before FusedAdamW and load-time resampling
+  using TrainFunction = void (*)(benchmark::State&, PolicyConfig, int);
+  using TrainVariant = std::tuple<const char*, TrainFunction, int>;
+  for (auto [prefix, function, image_size] :
+       {TrainVariant{"train_b64/", TrainStep<FusedAdamW>, config.image_size},
+        TrainVariant{"train_b64_stock/", TrainStep<torch::optim::AdamW>, kStoredSize}}) {
+    benchmark::RegisterBenchmark((prefix + name).c_str(), function, config, image_size)
+        ->Arg(1)
+        ->Arg(2)
+        ->ArgName("threads")
+        ->Unit(benchmark::kMillisecond)
+        ->MinTime(3.0)
+        ->UseRealTime();
+  }
   for (auto [prefix, function] :
        {std::pair{"adamw_step_1thread/", OptimizerStep<FusedAdamW>},
         std::pair{"adamw_step_1thread_stock/", OptimizerStep<torch::optim::AdamW>}}) {
