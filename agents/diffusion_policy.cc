@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "agents/fast_mish.h"
 #include "core/error.h"
 #include "core/rng.h"
 
@@ -20,7 +21,7 @@ nn::Sequential Conv1dBlock(int in_channels, int out_channels, int kernel_size, i
   return nn::Sequential(
       nn::Conv1d(
           nn::Conv1dOptions(in_channels, out_channels, kernel_size).padding(kernel_size / 2)),
-      nn::GroupNorm(nn::GroupNormOptions(groups, out_channels)), nn::Mish());
+      nn::GroupNorm(nn::GroupNormOptions(groups, out_channels)), FastMishLayer());
 }
 
 // Largest of 8, 4, 2, 1 that divides `channels`: GroupNorm groups for the small CNN.
@@ -237,7 +238,7 @@ torch::Tensor ConditionalResidualBlock1dImpl::forward(const torch::Tensor& x,
 }
 
 torch::Tensor ConditionalResidualBlock1dImpl::Film(const torch::Tensor& cond) {
-  return film_(F::mish(cond)).view({-1, 2, out_channels_, 1});
+  return film_(FastMish(cond)).view({-1, 2, out_channels_, 1});
 }
 
 ResidualBlockWeights ConditionalResidualBlock1dImpl::ToEigen() const {
@@ -263,7 +264,7 @@ ConditionalUnet1dImpl::ConditionalUnet1dImpl(int action_dim, int global_cond_dim
   const int k = config.kernel_size, g = config.groups;
   step_encoder_ = register_module(
       "step_encoder",
-      nn::Sequential(nn::Linear(dsed, dsed * 4), nn::Mish(), nn::Linear(dsed * 4, dsed)));
+      nn::Sequential(nn::Linear(dsed, dsed * 4), FastMishLayer(), nn::Linear(dsed * 4, dsed)));
   const int cond_dim = dsed + global_cond_dim;
   const std::vector<int>& dims = config.down_dims;
   const size_t levels = dims.size();

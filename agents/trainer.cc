@@ -21,6 +21,7 @@
 #include "agents/training_data.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/heap.h"
 #include "core/paths.h"
 #include "core/rng.h"
 #include "mapping/alignment_file.h"
@@ -415,6 +416,7 @@ TrainSummary Train(const TrainOptions& options,
   }
 
   torch::set_num_threads(train.threads);
+  core::RetainFreedMemory();  // no page faults on each step's activations (core/heap.h)
   DiffusionPolicy model(policy_config, robot.proprio_dim, robot.action_dim,
                         core::DeriveSeed(options.seed, kInitStream));
   FusedAdamW optimizer(

@@ -8,6 +8,8 @@
 //   ./build/benchmarks/policy_benchmarks                       # every size, 1 and 2 threads
 //   ./build/benchmarks/policy_benchmarks --policy_config=configs/policy/default.yaml
 //       (only that config: what scripts/policy_speed_compare compares with PyTorch)
+// The process keeps freed memory in the heap as the trainer does (core/heap.h);
+// --retain_freed_memory=0 runs with malloc's defaults.
 
 #include <cstring>
 #include <string>
@@ -20,6 +22,7 @@
 #include "agents/diffusion_policy.h"
 #include "agents/fused_adamw.h"
 #include "agents/policy_config.h"
+#include "core/heap.h"
 
 namespace immimic::agents {
 namespace {
@@ -183,15 +186,21 @@ void Register(const std::string& name, const PolicyConfig& config) {
 int main(int argc, char** argv) {
   using namespace immimic::agents;
   std::string config_path;
+  bool retain_freed_memory = true;
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
-    const char* prefix = "--policy_config=";
-    if (std::strncmp(argv[i], prefix, std::strlen(prefix)) == 0) {
-      config_path = argv[i] + std::strlen(prefix);
+    const char* config_flag = "--policy_config=";
+    const char* heap_flag = "--retain_freed_memory=";
+    if (std::strncmp(argv[i], config_flag, std::strlen(config_flag)) == 0) {
+      config_path = argv[i] + std::strlen(config_flag);
+    } else if (std::strncmp(argv[i], heap_flag, std::strlen(heap_flag)) == 0) {
+      retain_freed_memory = std::strcmp(argv[i] + std::strlen(heap_flag), "0") != 0;
     } else {
       rest.push_back(argv[i]);
     }
   }
+  // as the trainer does (core/heap.h); --retain_freed_memory=0 keeps malloc's defaults
+  if (retain_freed_memory) immimic::core::RetainFreedMemory();
   if (config_path.empty()) {
     for (const Variant& v : Variants()) Register(v.name, v.config);
   } else {
