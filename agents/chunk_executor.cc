@@ -1,6 +1,7 @@
 #include "agents/chunk_executor.h"
 
 #include <Eigen/Geometry>
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -18,6 +19,24 @@ Eigen::Quaterniond QuatFromAxisAngle(const Eigen::Vector3d& axis_angle) {
 
 }  // namespace
 
+Eigen::MatrixXd UpsampleChunk(const Eigen::MatrixXd& chunk, int stride) {
+  IMMIMIC_THROW_UNLESS(stride >= 1, core::InputError, "chunk upsampling: stride must be >= 1, got ",
+                       stride);
+  if (stride == 1 || chunk.rows() <= 1) return chunk;
+  const Eigen::Index rows = (chunk.rows() - 1) * stride + 1;
+  Eigen::MatrixXd out(rows, chunk.cols());
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    const Eigen::Index j = std::min<Eigen::Index>(r / stride, chunk.rows() - 2);
+    const double w = static_cast<double>(r - j * stride) / stride;  // 0..1 from row j to j + 1
+    out.row(r) = (1.0 - w) * chunk.row(j) + w * chunk.row(j + 1);
+    const Eigen::Quaterniond a = QuatFromAxisAngle(chunk.row(j).segment<3>(3).transpose());
+    const Eigen::Quaterniond b = QuatFromAxisAngle(chunk.row(j + 1).segment<3>(3).transpose());
+    // Eigen's slerp takes the shorter arc (it flips b's sign when a . b < 0)
+    out.row(r).segment<3>(3) = core::AxisAngleFromQuat(a.slerp(w, b)).transpose();
+  }
+  return out;
+}
+
 void SetHandLimits(const envs::EmbodimentSpec& spec, ChunkExecutorConfig* config) {
   config->hand_low.resize(spec.hand_dim());
   config->hand_high.resize(spec.hand_dim());
@@ -30,6 +49,8 @@ void SetHandLimits(const envs::EmbodimentSpec& spec, ChunkExecutorConfig* config
 void ValidateChunkExecutorConfig(const ChunkExecutorConfig& c) {
   IMMIMIC_THROW_UNLESS(c.obs_horizon >= 1, core::InputError,
                        "chunk executor: obs_horizon must be >= 1, got ", c.obs_horizon);
+  IMMIMIC_THROW_UNLESS(c.frame_stride >= 1, core::InputError,
+                       "chunk executor: frame_stride must be >= 1, got ", c.frame_stride);
   IMMIMIC_THROW_UNLESS(c.replan_every >= 1, core::InputError,
                        "chunk executor: replan_every must be >= 1, got ", c.replan_every);
   IMMIMIC_THROW_UNLESS(std::isfinite(c.ensemble_decay) && c.ensemble_decay > 0, core::InputError,
@@ -64,7 +85,7 @@ void ChunkExecutor::Reset() {
 Eigen::VectorXd ChunkExecutor::Act(const envs::Observation& obs) {
   // history: pad with the first frame at reset, then slide
   if (history_.empty()) {
-    history_.assign(config_.obs_horizon, obs);
+    history_.assign(static_cast<size_t>(config_.obs_horizon - 1) * config_.frame_stride + 1, obs);
   } else {
     history_.erase(history_.begin());
     history_.push_back(obs);
@@ -84,7 +105,9 @@ Eigen::VectorXd ChunkExecutor::Act(const envs::Observation& obs) {
 }
 
 void ChunkExecutor::Predict() {
-  Eigen::MatrixXd chunk = predictor_(history_);
+  std::vector<envs::Observation> frames;
+  for (size_t k = 0; k < history_.size(); k += config_.frame_stride) frames.push_back(history_[k]);
+  Eigen::MatrixXd chunk = predictor_(frames);
   ++predictions_;
   IMMIMIC_THROW_UNLESS(chunk.rows() >= 1, core::InputError,
                        "chunk executor: the predictor returned an empty chunk");
@@ -94,7 +117,7 @@ void ChunkExecutor::Predict() {
   IMMIMIC_THROW_UNLESS(chunk.allFinite(), core::InputError,
                        "chunk executor: the predictor returned NaN or Inf at step ", step_);
   if (!config_.temporal_ensemble) chunks_.clear();
-  chunks_.push_back(Chunk{step_, std::move(chunk)});
+  chunks_.push_back(Chunk{step_, UpsampleChunk(chunk, config_.frame_stride)});
 }
 
 Eigen::VectorXd ChunkExecutor::Combine() const {

@@ -28,7 +28,11 @@
 namespace immimic::agents {
 
 struct ChunkExecutorConfig {
-  int obs_horizon = 2;            // To, frames handed to the predictor
+  int obs_horizon = 2;  // To, frames handed to the predictor
+  // Steps between the predictor's frames and between its chunk's rows (the run's
+  // PolicyConfig::frame_stride): it sees the observations of steps t - k*stride, and row j of
+  // its chunk is for step t + j*stride, the steps between rows interpolated (UpsampleChunk).
+  int frame_stride = 1;
   int replan_every = 1;           // predict a new chunk every this many steps (<= chunk length)
   bool temporal_ensemble = true;  // false: play the newest chunk as predicted
   double ensemble_decay = 0.8;    // weight decay^age (> 0); paper 0.8
@@ -44,10 +48,16 @@ void SetHandLimits(const envs::EmbodimentSpec& spec, ChunkExecutorConfig* config
 // Throws core::InputError naming the first invalid field.
 void ValidateChunkExecutorConfig(const ChunkExecutorConfig& config);
 
-// Observation history (oldest first, obs_horizon frames) -> chunk (Ta x action dim, row k = the
-// action k steps from now).
+// Observation history (oldest first, obs_horizon frames, frame_stride steps apart) -> chunk
+// (Ta x action dim, row k = the action k * frame_stride steps from now).
 using ChunkPredictor =
     std::function<Eigen::MatrixXd(const std::vector<envs::Observation>& history)>;
+
+// A chunk whose rows are `stride` steps apart -> one row per step ((rows - 1) * stride + 1 rows):
+// positions and hand values linear between neighbouring rows, orientations (axis-angle, dims
+// 3..5) slerped as quaternions, so the result is a rotation between the two whichever axis-angle
+// form each row is in. stride 1 returns the chunk unchanged.
+Eigen::MatrixXd UpsampleChunk(const Eigen::MatrixXd& chunk, int stride);
 
 class ChunkExecutor {
  public:
@@ -77,8 +87,8 @@ class ChunkExecutor {
 
   ChunkExecutorConfig config_;
   ChunkPredictor predictor_;
-  std::vector<envs::Observation> history_;
-  std::deque<Chunk> chunks_;  // oldest first
+  std::vector<envs::Observation> history_;  // the last (obs_horizon - 1) * frame_stride + 1 steps
+  std::deque<Chunk> chunks_;                // oldest first
   int step_ = 0;
   int predictions_ = 0;
 };

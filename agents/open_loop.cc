@@ -44,9 +44,11 @@ envs::Observation ObservationAt(const datasets::Episode& episode, size_t t,
 
 OpenLoopReport EvaluateOpenLoop(const ChunkPredictor& predictor, const std::string& dataset_path,
                                 const OpenLoopOptions& options) {
-  IMMIMIC_THROW_UNLESS(options.obs_horizon >= 1 && options.stride >= 1 && options.max_demos >= 0,
+  IMMIMIC_THROW_UNLESS(options.obs_horizon >= 1 && options.stride >= 1 &&
+                           options.frame_stride >= 1 && options.max_demos >= 0,
                        core::InputError,
-                       "open-loop check needs obs_horizon >= 1, stride >= 1 and max_demos >= 0");
+                       "open-loop check needs obs_horizon >= 1, stride >= 1, frame_stride >= 1 "
+                       "and max_demos >= 0");
   datasets::DatasetReader reader(dataset_path);
   IMMIMIC_THROW_UNLESS(
       !reader.is_human(), core::InputError, dataset_path,
@@ -73,14 +75,16 @@ OpenLoopReport EvaluateOpenLoop(const ChunkPredictor& predictor, const std::stri
     for (size_t t = 0; t < n; t += options.stride) {
       std::vector<envs::Observation> history;
       for (int h = options.obs_horizon - 1; h >= 0; --h) {
-        history.push_back(ObservationAt(episode, t >= static_cast<size_t>(h) ? t - h : 0, where));
+        const size_t back = static_cast<size_t>(h) * options.frame_stride;
+        history.push_back(ObservationAt(episode, t >= back ? t - back : 0, where));
       }
       const Eigen::MatrixXd chunk = predictor(history);
       IMMIMIC_THROW_UNLESS(chunk.rows() > 0 && static_cast<size_t>(chunk.cols()) == dim,
                            core::InputError, where, ": the policy predicts ", chunk.cols(),
                            "-wide actions, the dataset holds ", dim);
       for (Eigen::Index j = 0; j < chunk.rows(); ++j) {
-        const double* recorded = actions.data() + std::min(t + j, n - 1) * dim;
+        const double* recorded =
+            actions.data() + std::min(t + j * options.frame_stride, n - 1) * dim;
         for (size_t i = 0; i < dim; ++i) {
           const double error = std::abs(chunk(j, i) - recorded[i]);
           report.chunk_error[i] += error;

@@ -15,9 +15,10 @@
 namespace immimic::agents {
 
 struct OpenLoopOptions {
-  int obs_horizon = 2;  // frames handed to the predictor (the run's)
-  int max_demos = 0;    // 0: every demo of the dataset
-  int stride = 10;      // check every stride-th frame of each demo
+  int obs_horizon = 2;   // frames handed to the predictor (the run's)
+  int frame_stride = 1;  // recorded frames between its observations and chunk rows (the run's)
+  int max_demos = 0;     // 0: every demo of the dataset
+  int stride = 10;       // check every stride-th frame of each demo
 };
 
 struct OpenLoopReport {

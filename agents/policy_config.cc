@@ -46,6 +46,7 @@ PolicyConfig ParsePolicyConfig(const core::YamlNode& node, PolicyConfig c) {
   c.image_size = node.GetOr<int>("image_size", c.image_size);
   c.obs_horizon = node.GetOr<int>("obs_horizon", c.obs_horizon);
   c.action_horizon = node.GetOr<int>("action_horizon", c.action_horizon);
+  c.frame_stride = node.GetOr<int>("frame_stride", c.frame_stride);
   c.use_wrist_camera = node.GetOr<bool>("use_wrist_camera", c.use_wrist_camera);
   c.tcp_position = node.GetOr<std::string>("tcp_position", c.tcp_position);
   if (node.Has("encoder")) c.encoder = ParseEncoder(node.Child("encoder"), c.encoder);
@@ -73,6 +74,8 @@ void ValidatePolicyConfig(const PolicyConfig& c) {
                        "obs_horizon must be 1..16, got ", c.obs_horizon);
   IMMIMIC_THROW_UNLESS(c.action_horizon >= 1 && c.action_horizon <= 256, core::ConfigError,
                        "action_horizon must be 1..256, got ", c.action_horizon);
+  IMMIMIC_THROW_UNLESS(c.frame_stride >= 1 && c.frame_stride <= 64, core::ConfigError,
+                       "frame_stride must be 1..64, got ", c.frame_stride);
 
   IMMIMIC_THROW_UNLESS(
       c.tcp_position == "history" || c.tcp_position == "latest" || c.tcp_position == "none",
@@ -140,6 +143,7 @@ std::string PolicyConfigToYaml(const PolicyConfig& c) {
   out << YAML::Key << "image_size" << YAML::Value << c.image_size;
   out << YAML::Key << "obs_horizon" << YAML::Value << c.obs_horizon;
   out << YAML::Key << "action_horizon" << YAML::Value << c.action_horizon;
+  out << YAML::Key << "frame_stride" << YAML::Value << c.frame_stride;
   out << YAML::Key << "use_wrist_camera" << YAML::Value << c.use_wrist_camera;
   out << YAML::Key << "tcp_position" << YAML::Value << c.tcp_position;
   out << YAML::Key << "encoder" << YAML::Value << YAML::BeginMap;

@@ -38,6 +38,10 @@ struct PolicyConfig {
   int image_size = 64;      // square size the encoders see; stored 84x84 images are resized to it
   int obs_horizon = 2;      // frames of observation history (To)
   int action_horizon = 16;  // predicted chunk length (Ta); paper 32
+  // Control steps between the policy's frames: observation frames t - k*stride and chunk rows
+  // t + j*stride, executed with the rows interpolated over the steps between them. 1 is the
+  // paper's 30 Hz policy; 3 makes it a 10 Hz one whose chunk spans 3x the motion.
+  int frame_stride = 1;
   bool use_wrist_camera = true;
   // Which observation frames' TCP position (obs/eef_pose[0:3]) the condition gets: history (all
   // obs_horizon frames, as Diffusion Policy), latest (the newest only: the policy still knows where

@@ -134,6 +134,7 @@ ChunkExecutorConfig DefaultExecutorConfig(const TrainedRunInfo& run) {
   const PolicyCheckpoint checkpoint = LoadCheckpoint(run.run_dir + "/policy");
   ChunkExecutorConfig config;
   config.obs_horizon = checkpoint.policy->config().obs_horizon;
+  config.frame_stride = checkpoint.policy->config().frame_stride;
   SetHandLimits(envs::LoadEmbodimentSpec(run.embodiment), &config);
   return config;
 }
@@ -151,7 +152,8 @@ PolicyFactory TrainedPolicyFactory(const TrainedRunInfo& run, const ChunkExecuto
                                    SamplerBackend sampler) {
   ValidateChunkExecutorConfig(executor);
   // fail here, not in a rollout thread
-  const int chunk = LoadCheckpoint(run.run_dir + "/policy").policy->config().action_horizon;
+  const PolicyConfig policy = LoadCheckpoint(run.run_dir + "/policy").policy->config();
+  const int chunk = (policy.action_horizon - 1) * executor.frame_stride + 1;
   IMMIMIC_THROW_UNLESS(executor.replan_every <= chunk, core::InputError, "replan_every (",
                        executor.replan_every, ") must not exceed the run's action chunk (", chunk,
                        " steps)");

@@ -22,8 +22,8 @@ struct TrainedRunInfo {
 // Throws core::InputError naming the file if run_dir is not a finished run.
 TrainedRunInfo ReadRunInfo(const std::string& run_dir);
 
-// The executor settings for a run: its obs horizon, the embodiment's hand limits, the default
-// workspace box. Callers may change the ensembling settings before making policies.
+// The executor settings for a run: its obs horizon and frame stride, the embodiment's hand limits,
+// the default workspace box. Callers may change the ensembling settings before making policies.
 ChunkExecutorConfig DefaultExecutorConfig(const TrainedRunInfo& run);
 
 // The run's network alone, without ensembling: observation history (oldest first, obs_horizon

@@ -97,11 +97,12 @@ Batch Gather(const DomainTensors& domain, const std::vector<SampleRef>& samples,
   chunk_index.reserve(static_cast<size_t>(b) * ta);
   for (const SampleRef& s : samples) {
     for (int k = 0; k < to; ++k) {
-      obs_index.push_back(domain.frames->ObservationFrame(s.demo, s.frame, k, to));
+      obs_index.push_back(
+          domain.frames->ObservationFrame(s.demo, s.frame, k, to, config.frame_stride));
       image_index.push_back(domain.frames->ImageRow(static_cast<int>(obs_index.back())));
     }
     for (int j = 0; j < ta; ++j)
-      chunk_index.push_back(domain.frames->ChunkFrame(s.demo, s.frame, j));
+      chunk_index.push_back(domain.frames->ChunkFrame(s.demo, s.frame, j, config.frame_stride));
   }
   const torch::Tensor oi = torch::tensor(obs_index, torch::kInt64);
   const torch::Tensor ii = torch::tensor(image_index, torch::kInt64);

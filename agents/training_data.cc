@@ -158,12 +158,12 @@ DomainFrames StretchTime(const DomainFrames& frames, double factor) {
   return out;
 }
 
-int DomainFrames::ObservationFrame(int demo, int t, int k, int horizon) const {
-  return demo_start[demo] + std::max(0, t - (horizon - 1) + k);
+int DomainFrames::ObservationFrame(int demo, int t, int k, int horizon, int stride) const {
+  return demo_start[demo] + std::max(0, t - (horizon - 1 - k) * stride);
 }
 
-int DomainFrames::ChunkFrame(int demo, int t, int j) const {
-  return demo_start[demo] + std::min(t + j, demo_length(demo) - 1);
+int DomainFrames::ChunkFrame(int demo, int t, int j, int stride) const {
+  return demo_start[demo] + std::min(t + j * stride, demo_length(demo) - 1);
 }
 
 void ResampleToChannelFirst(const uint8_t* image, int height, int width, int size, uint8_t* out) {

@@ -34,10 +34,11 @@ struct DomainFrames {
   int demos() const { return static_cast<int>(demo_start.size()) - 1; }
   int frames() const { return demo_start.empty() ? 0 : demo_start.back(); }
   int demo_length(int demo) const { return demo_start[demo + 1] - demo_start[demo]; }
-  // Global frame index of observation k (0 = oldest) of the window ending at frame t of demo.
-  int ObservationFrame(int demo, int t, int k, int horizon) const;
-  // Global frame index of action j of the chunk starting at frame t of demo.
-  int ChunkFrame(int demo, int t, int j) const;
+  // Global frame index of observation k (0 = oldest) of the window ending at frame t of demo,
+  // frames `stride` apart (PolicyConfig::frame_stride).
+  int ObservationFrame(int demo, int t, int k, int horizon, int stride = 1) const;
+  // Global frame index of action j of the chunk starting at frame t of demo, rows `stride` apart.
+  int ChunkFrame(int demo, int t, int j, int stride = 1) const;
   // Row of agentview/wrist that global frame `frame` shows.
   int ImageRow(int frame) const { return image_row.empty() ? frame : image_row[frame]; }
 };

@@ -53,7 +53,9 @@ Command RegisterEval(CLI::App& app) {
     const agents::SamplerBackend sampler =
         *torch_unet ? agents::SamplerBackend::kTorch : agents::SamplerBackend::kEigen;
     if (!open_loop_data->empty()) {
-      open_loop->obs_horizon = agents::DefaultExecutorConfig(run).obs_horizon;
+      const agents::ChunkExecutorConfig run_executor = agents::DefaultExecutorConfig(run);
+      open_loop->obs_horizon = run_executor.obs_horizon;
+      open_loop->frame_stride = run_executor.frame_stride;
       nlohmann::json report = agents::ToJson(agents::EvaluateOpenLoop(
           agents::TrainedChunkPredictor(run, o->seed, sampler), *open_loop_data, *open_loop));
       report["run"] = *run_dir;

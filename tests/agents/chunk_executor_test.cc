@@ -159,6 +159,53 @@ TEST(ChunkExecutor, PadsHistoryWithFirstFrameThenSlides) {
   EXPECT_EQ(executor.step(), 1);
 }
 
+TEST(ChunkExecutor, UpsampleInterpolatesPositionsAndSlerpsRotations) {
+  Eigen::MatrixXd chunk = Eigen::MatrixXd::Zero(3, 7);
+  chunk.col(0) << 0.0, 3.0, 9.0;  // x
+  chunk.col(6) << 1.0, 0.0, 0.0;  // hand
+  chunk.row(0).segment<3>(3) << 0, 0, 0;
+  chunk.row(1).segment<3>(3) << 0, 0, kPi / 2;  // 90 degrees about z
+  chunk.row(2).segment<3>(3) << 0, 0, kPi / 2;
+  EXPECT_EQ(UpsampleChunk(chunk, 1), chunk);
+  const Eigen::MatrixXd up = UpsampleChunk(chunk, 3);
+  ASSERT_EQ(up.rows(), 7);
+  const double x[] = {0, 1, 2, 3, 5, 7, 9};
+  for (int r = 0; r < 7; ++r) EXPECT_NEAR(up(r, 0), x[r], 1e-12) << r;
+  EXPECT_NEAR(up(1, 6), 2.0 / 3, 1e-12);
+  // a third of the way from identity to 90 degrees about z: 30 degrees about z
+  EXPECT_NEAR(up(1, 5), kPi / 6, 1e-12);
+  EXPECT_NEAR(up(1, 3), 0.0, 1e-12);
+  EXPECT_NEAR(up(3, 5), kPi / 2, 1e-12);  // rows of the chunk come through unchanged
+  // the two axis-angle forms of a near half turn about x slerp along the short arc
+  Eigen::MatrixXd half = Eigen::MatrixXd::Zero(2, 7);
+  half.row(0).segment<3>(3) << kPi - 0.1, 0, 0;
+  half.row(1).segment<3>(3) << -(kPi - 0.1), 0, 0;  // 0.2 rad further round, the other form
+  const Eigen::Vector3d mid = UpsampleChunk(half, 2).row(1).segment<3>(3).transpose();
+  EXPECT_NEAR(std::abs(mid.x()), kPi, 1e-9);  // the half turn, not the identity
+  EXPECT_THROW(UpsampleChunk(chunk, 0), core::InputError);
+}
+
+TEST(ChunkExecutor, FrameStrideSpacesTheHistoryAndTheChunkRows) {
+  ChunkExecutorConfig c = WideConfig();
+  c.frame_stride = 3;
+  c.replan_every = 6;
+  c.temporal_ensemble = false;
+  std::vector<std::vector<double>> seen;
+  ChunkExecutor executor(c, [&](const std::vector<envs::Observation>& history) {
+    std::vector<double> times;
+    for (const envs::Observation& o : history) times.push_back(o.time);
+    seen.push_back(times);
+    // row j is for step now + 3 j: x = that step
+    Eigen::MatrixXd chunk = Eigen::MatrixXd::Zero(4, 7);
+    for (int j = 0; j < 4; ++j) chunk(j, 0) = history.back().time + 3 * j;
+    return chunk;
+  });
+  for (int t = 0; t < 12; ++t) EXPECT_NEAR(executor.Act(ObsAt(t))[0], t, 1e-12) << t;
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], (std::vector<double>{0, 0}));  // padded with the first frame
+  EXPECT_EQ(seen[1], (std::vector<double>{3, 6}));  // frames 3 steps apart
+}
+
 TEST(ChunkExecutor, RejectsBadChunksAndConfigs) {
   auto returning = [](Eigen::MatrixXd chunk) {
     return [chunk](const std::vector<envs::Observation>&) { return chunk; };
@@ -180,6 +227,9 @@ TEST(ChunkExecutor, RejectsBadChunksAndConfigs) {
 
   ChunkExecutorConfig bad = WideConfig();
   bad.ensemble_decay = 0.0;
+  EXPECT_THROW(ValidateChunkExecutorConfig(bad), core::InputError);
+  bad = WideConfig();
+  bad.frame_stride = 0;
   EXPECT_THROW(ValidateChunkExecutorConfig(bad), core::InputError);
   bad = WideConfig();
   bad.workspace_low[2] = 2000;

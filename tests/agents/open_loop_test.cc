@@ -20,7 +20,9 @@ double Recorded(int d, int t, int k) { return d + 0.1 * t + 0.01 * k; }
 
 // A predictor that reads the frame index from the green channel of the newest agentview image
 // and the demo from the red one, and returns the recorded chunk plus `offset`.
-ChunkPredictor Replaying(int rows, double offset, int* calls, std::vector<int>* horizons) {
+// Rows `stride` frames apart.
+ChunkPredictor Replaying(int rows, double offset, int* calls, std::vector<int>* horizons,
+                         int stride = 1) {
   return [=](const std::vector<envs::Observation>& history) {
     ++*calls;
     horizons->push_back(static_cast<int>(history.size()));
@@ -28,7 +30,8 @@ ChunkPredictor Replaying(int rows, double offset, int* calls, std::vector<int>* 
     const int d = newest.pixels[0] / 10, t = newest.pixels[1];
     Eigen::MatrixXd chunk(rows, 7);
     for (int j = 0; j < rows; ++j)
-      for (int k = 0; k < 7; ++k) chunk(j, k) = Recorded(d, std::min(t + j, 11), k) + offset;
+      for (int k = 0; k < 7; ++k)
+        chunk(j, k) = Recorded(d, std::min(t + j * stride, 11), k) + offset;
     return chunk;
   };
 }
@@ -58,6 +61,24 @@ TEST(OpenLoop, ErrorsAreZeroForTheRecordedChunksAndTheOffsetOtherwise) {
   for (double e : shifted.chunk_error) EXPECT_NEAR(e, 0.02, 1e-9);
   EXPECT_NEAR(shifted.position_error_m, 0.02 * std::sqrt(3.0), 1e-9);
   EXPECT_EQ(ToJson(shifted)["checks"], 3);
+
+  // with the run's frame stride the chunk rows compare with recorded frames that far apart,
+  // so a predictor replaying at another stride shows an error
+  options.frame_stride = 3;
+  const OpenLoopReport strided =
+      EvaluateOpenLoop(Replaying(4, 0.0, &calls, &horizons, 3), path, options);
+  for (double e : strided.chunk_error) EXPECT_NEAR(e, 0.0, 1e-9);
+  const OpenLoopReport mismatched =
+      EvaluateOpenLoop(Replaying(4, 0.0, &calls, &horizons, 1), path, options);
+  EXPECT_GT(mismatched.chunk_error[0], 0.05);
+  std::vector<int> gaps;  // newest minus oldest observed frame
+  EvaluateOpenLoop(
+      [&](const std::vector<envs::Observation>& history) {
+        gaps.push_back(history.back().agentview.pixels[1] - history.front().agentview.pixels[1]);
+        return Eigen::MatrixXd::Zero(4, 7).eval();
+      },
+      path, options);
+  EXPECT_EQ(gaps, (std::vector<int>{0, 3, 3}));  // frames 0 (padded), 5 and 10
   std::remove(path.c_str());
 }
 

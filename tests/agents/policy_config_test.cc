@@ -42,6 +42,7 @@ TEST(PolicyConfig, InvalidValuesAreRejected) {
   EXPECT_THROW(ParseStrict("unet: {kernel_size: 4}\n"), core::ConfigError);
   EXPECT_THROW(ParseStrict("action_horizon: 6\n"), core::ConfigError);  // 3 levels need % 4
   EXPECT_THROW(ParseStrict("tcp_position: yes\n"), core::ConfigError);
+  EXPECT_THROW(ParseStrict("frame_stride: 0\n"), core::ConfigError);
   EXPECT_THROW(ParseStrict("image_size: abc\n"), core::ConfigError);
   EXPECT_THROW(ParseStrict("encoder: {type: resnet18_gn, channels: [16, 32]}\n"),
                core::ConfigError);
@@ -55,12 +56,14 @@ TEST(PolicyConfig, ResolvedYamlRoundTrips) {
   c.action_horizon = 8;
   c.use_wrist_camera = false;
   c.tcp_position = "latest";
+  c.frame_stride = 3;
   c.diffusion.clip_sample = false;
   const PolicyConfig back = ParseStrict(PolicyConfigToYaml(c));
   EXPECT_EQ(PolicyConfigToYaml(back), PolicyConfigToYaml(c));
   EXPECT_EQ(back.encoder.channels, c.encoder.channels);
   EXPECT_FALSE(back.use_wrist_camera);
   EXPECT_EQ(back.tcp_position, "latest");
+  EXPECT_EQ(back.frame_stride, 3);
   EXPECT_FALSE(back.diffusion.clip_sample);
 }
 

@@ -64,6 +64,16 @@ TEST(TrainingData, LoadsDemosWithWindowsClampedAtTheEnds) {
   EXPECT_EQ(d.ChunkFrame(1, 1, 0), 6);
   EXPECT_EQ(d.ChunkFrame(1, 1, 5), 7);
   EXPECT_EQ(d.ChunkFrame(0, 4, 1), 4);
+  // frames `stride` apart: demo 0 (frames 0..4) at frame 3 with stride 2 sees frames 1 and 3,
+  // and its chunk is frames 3, 4 (5 clamped to the last), 4
+  EXPECT_EQ(d.ObservationFrame(0, 3, 0, 2, 2), 1);
+  EXPECT_EQ(d.ObservationFrame(0, 3, 1, 2, 2), 3);
+  EXPECT_EQ(d.ObservationFrame(0, 1, 0, 2, 2), 0);  // before the start: the first frame
+  EXPECT_EQ(d.ObservationFrame(1, 2, 0, 3, 1), 5);
+  EXPECT_EQ(d.ChunkFrame(0, 3, 0, 2), 3);
+  EXPECT_EQ(d.ChunkFrame(0, 2, 1, 2), 4);
+  EXPECT_EQ(d.ChunkFrame(0, 3, 1, 2), 4);
+  EXPECT_EQ(d.ChunkFrame(1, 0, 1, 2), 7);
   options.max_demos = 1;
   EXPECT_EQ(LoadDomainFrames(path, options).demos(), 1);
   std::remove(path.c_str());

@@ -44,7 +44,8 @@ TEST(PolicyCli, TrainThenEvaluate) {
   const std::string robot = TempPath("robot.hdf5"), run = TempPath("run");
   const std::string policy_yaml = TempPath("policy.yaml"), train_yaml = TempPath("train.yaml");
   std::filesystem::remove_all(run);
-  std::ofstream(policy_yaml) << "image_size: 16\naction_horizon: 4\n"
+  // frame stride 2: the 4-row chunk spans 7 steps, executed interpolated
+  std::ofstream(policy_yaml) << "image_size: 16\naction_horizon: 4\nframe_stride: 2\n"
                                 "encoder: {channels: [4, 8], keypoints: 4, feature_dim: 8}\n"
                                 "unet: {down_dims: [8, 16], groups: 4, step_embed_dim: 8}\n";
   std::ofstream(train_yaml) << "policy: " << policy_yaml
@@ -107,7 +108,8 @@ TEST(PolicyCli, TrainThenEvaluate) {
   EXPECT_EQ(errors["first_action_error"].size(), 7u);  // robotiq: position, axis-angle, grip
   EXPECT_GE(errors["position_error_m"].get<double>(), 0.0);
 
-  ExpectOneLineExitCode2(eval_args + "--replan-every 5", "must not exceed the run's action chunk");
+  EXPECT_EQ(RunImmimic(eval_args + "--replan-every 7 --threads 1").exit_code, 0);
+  ExpectOneLineExitCode2(eval_args + "--replan-every 8", "must not exceed the run's action chunk");
   ExpectOneLineExitCode2(eval_args + "--replan-every 0", "--replan-every");
   ExpectOneLineExitCode2("eval --run " + TempPath("no_run") + " --episodes 1", "no_run");
   ExpectOneLineExitCode2(
