@@ -210,13 +210,18 @@ void CheckAlignment(const mapping::AlignmentFile& map, const std::string& mode,
 // human frame (StretchTime) lies between two recorded frames: their aligned robot frames are
 // interpolated at its recorded time.
 int AlignedRobotFrame(const mapping::AlignmentFile& map, const DomainFrames& human,
-                      const SampleRef& s, int robot) {
+                      const DomainFrames& robot_frames, const SampleRef& s, int robot) {
   const std::vector<int>& aligned = map.at(s.demo, robot).robot_frame;
-  if (human.source_time.empty()) return aligned[s.frame];
-  const double time = human.source_time[human.demo_start[s.demo] + s.frame];
-  const int i0 = static_cast<int>(std::floor(time));
-  const int i1 = std::min(i0 + 1, static_cast<int>(aligned.size()) - 1);
-  return static_cast<int>(std::lround(aligned[i0] + (time - i0) * (aligned[i1] - aligned[i0])));
+  int recorded = aligned[s.frame];
+  if (!human.source_time.empty()) {
+    const double time = human.source_time[human.demo_start[s.demo] + s.frame];
+    const int i0 = static_cast<int>(std::floor(time));
+    const int i1 = std::min(i0 + 1, static_cast<int>(aligned.size()) - 1);
+    recorded =
+        static_cast<int>(std::lround(aligned[i0] + (time - i0) * (aligned[i1] - aligned[i0])));
+  }
+  // the alignment counts recorded robot frames; after DropHandStallFrames some are gone
+  return robot_frames.FrameAtOrAfterRecorded(robot, recorded);
 }
 
 void WriteText(const fs::path& path, const std::string& text) {
@@ -280,7 +285,8 @@ std::string ResolvedConfig(const TrainOptions& o, const TrainConfig& train,
       << "\n  threads: " << train.threads << "\n  checkpoint_every: " << train.checkpoint_every
       << "\n  ema_power: " << train.ema_power << "\n  ema_max_decay: " << train.ema_max_decay
       << "\n  random_shift_px: " << train.random_shift_px
-      << "\n  proprio_noise_std: " << train.proprio_noise_std << "\n  human_time_stretch: ";
+      << "\n  proprio_noise_std: " << train.proprio_noise_std
+      << "\n  hand_stall_tolerance: " << train.hand_stall_tolerance << "\n  human_time_stretch: ";
   if (train.human_time_stretch == kAutoTimeStretch) {
     out << "auto";
   } else {
@@ -312,6 +318,7 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   c.ema_max_decay = yaml.GetOr<double>("ema_max_decay", c.ema_max_decay);
   c.random_shift_px = yaml.GetOr<int>("random_shift_px", c.random_shift_px);
   c.proprio_noise_std = yaml.GetOr<double>("proprio_noise_std", c.proprio_noise_std);
+  c.hand_stall_tolerance = yaml.GetOr<double>("hand_stall_tolerance", c.hand_stall_tolerance);
   if (yaml.Has("human_time_stretch")) {
     const bool is_auto = yaml.Get<std::string>("human_time_stretch") == "auto";
     c.human_time_stretch = is_auto ? kAutoTimeStretch : yaml.Get<double>("human_time_stretch");
@@ -335,6 +342,8 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   check(c.human_time_stretch == kAutoTimeStretch ||
             (c.human_time_stretch >= 0.1 && c.human_time_stretch <= 20),
         "human_time_stretch", "must be auto or a factor in [0.1, 20]");
+  check(c.hand_stall_tolerance >= 0 && c.hand_stall_tolerance < 1, "hand_stall_tolerance",
+        "must be in [0, 1) (0: off)");
   return c;
 }
 
@@ -376,7 +385,7 @@ TrainSummary Train(const TrainOptions& options,
   load.image_size = policy_config.image_size;
   load.require_wrist = policy_config.use_wrist_camera;
   load.max_demos = options.robot_demos;
-  const DomainFrames robot = LoadDomainFrames(options.robot_path, load);
+  DomainFrames robot = LoadDomainFrames(options.robot_path, load);
   IMMIMIC_THROW_UNLESS(options.task.empty() || robot.task == options.task, core::InputError,
                        options.robot_path, ": demos of task '", robot.task, "', not '",
                        options.task, "'");
@@ -394,11 +403,16 @@ TrainSummary Train(const TrainOptions& options,
     alignment = mapping::ReadAlignmentFile(options.map_path);
     CheckAlignment(alignment, method->alignment_mode(), robot, human, options.map_path);
   }
+  // after the alignment check, which counts recorded frames
+  const int recorded_robot_frames = robot.frames();
+  if (train.hand_stall_tolerance > 0) {
+    robot = DropHandStallFrames(robot, train.hand_stall_tolerance);
+  }
   // human videos at the robot demos' pace (after the alignment check: it counts recorded frames)
   double time_stretch = 1.0;
   if (method->uses_human()) {
     time_stretch = train.human_time_stretch == kAutoTimeStretch
-                       ? (static_cast<double>(robot.frames()) / robot.demos()) /
+                       ? (static_cast<double>(recorded_robot_frames) / robot.demos()) /
                              (static_cast<double>(human.frames()) / human.demos())
                        : train.human_time_stretch;
     if (time_stretch != 1.0) human = StretchTime(human, time_stretch);
@@ -484,7 +498,7 @@ TrainSummary Train(const TrainOptions& options,
           for (const SampleRef& s : picks) {
             if (method->pairing() == Pairing::kAligned) {
               const int r = static_cast<int>(rng.Uniform(0.0, robot.demos()));
-              partners.push_back({r, AlignedRobotFrame(alignment, human, s, r)});
+              partners.push_back({r, AlignedRobotFrame(alignment, human, robot, s, r)});
             } else {
               partners.push_back(RandomFrame(robot, rng));
             }
@@ -575,6 +589,8 @@ TrainSummary Train(const TrainOptions& options,
                         {"robot_demos", robot.demos()},
                         {"human_demos", method->uses_human() ? human.demos() : 0},
                         {"human_time_stretch", time_stretch},
+                        {"robot_frames", robot.frames()},
+                        {"robot_frames_dropped", recorded_robot_frames - robot.frames()},
                         {"env_args", nlohmann::json::parse(robot.env_args)}};
   WriteText(partial / "run.json", run.dump(2) + "\n");
   fs::remove_all(partial / "resume");

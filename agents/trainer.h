@@ -46,6 +46,10 @@ struct TrainConfig {
   // slower than the human hand. kAutoTimeStretch ("auto" in YAML): the ratio of the mean robot
   // demo length to the mean human demo length. 1: frames as recorded (the default).
   double human_time_stretch = 1.0;
+  // > 0: robot frames in which the hand is stalled on an object while its command ramps on are
+  // dropped (agents::DropHandStallFrames with this tolerance, a fraction of each hand
+  // dimension's range). 0: off (the default).
+  double hand_stall_tolerance = 0.0;
 };
 constexpr double kAutoTimeStretch = -1.0;
 // The EMA decay for the update after optimiser step `step` (0-based), as above.

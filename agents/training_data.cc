@@ -158,6 +158,71 @@ DomainFrames StretchTime(const DomainFrames& frames, double factor) {
   return out;
 }
 
+DomainFrames DropHandStallFrames(const DomainFrames& frames, double tolerance) {
+  IMMIMIC_THROW_UNLESS(std::isfinite(tolerance) && tolerance > 0 && tolerance < 1, core::InputError,
+                       frames.source, ": hand stall tolerance must be in (0, 1), got ", tolerance);
+  IMMIMIC_THROW_UNLESS(!frames.human, core::InputError, frames.source,
+                       ": hand stalls are read from a robot hand; these are human videos");
+  IMMIMIC_THROW_UNLESS(frames.source_time.empty() && frames.recorded_frame.empty(),
+                       core::InputError, frames.source, ": frames are already resampled");
+  const int pd = frames.proprio_dim, ad = frames.action_dim;
+  const int hand = std::min(pd - 7, ad - 6);
+  IMMIMIC_THROW_UNLESS(hand >= 1, core::InputError, frames.source,
+                       ": no hand dimensions to detect a stall in");
+  // per-dimension thresholds from the domain's ranges
+  std::vector<double> readout_step(hand), command_step(hand);
+  for (int i = 0; i < hand; ++i) {
+    float lo_p = frames.proprio[7 + i], hi_p = lo_p, lo_a = frames.actions[6 + i], hi_a = lo_a;
+    for (int f = 0; f < frames.frames(); ++f) {
+      const float p = frames.proprio[static_cast<size_t>(f) * pd + 7 + i];
+      const float a = frames.actions[static_cast<size_t>(f) * ad + 6 + i];
+      lo_p = std::min(lo_p, p), hi_p = std::max(hi_p, p);
+      lo_a = std::min(lo_a, a), hi_a = std::max(hi_a, a);
+    }
+    readout_step[i] = tolerance * (hi_p - lo_p);
+    command_step[i] = tolerance * (hi_a - lo_a);
+  }
+  auto stalled = [&](int f) {  // global frame f against f - 1
+    bool readout_still = true, command_moves = false;
+    for (int i = 0; i < hand; ++i) {
+      const size_t p = static_cast<size_t>(f) * pd + 7 + i, a = static_cast<size_t>(f) * ad + 6 + i;
+      readout_still &= std::abs(frames.proprio[p] - frames.proprio[p - pd]) <= readout_step[i];
+      command_moves |= std::abs(frames.actions[a] - frames.actions[a - ad]) > command_step[i];
+    }
+    return readout_still && command_moves;
+  };
+  DomainFrames out = frames;
+  out.proprio.clear();
+  out.actions.clear();
+  out.image_row.clear();
+  out.demo_start = {0};
+  for (int d = 0; d < frames.demos(); ++d) {
+    const int n = frames.demo_length(d), first = frames.demo_start[d];
+    int kept = 0;
+    for (int t = 0; t < n; ++t) {
+      const int f = first + t;
+      if (t > 0 && t < n - 1 && stalled(f)) continue;
+      out.proprio.insert(out.proprio.end(), frames.proprio.begin() + static_cast<size_t>(f) * pd,
+                         frames.proprio.begin() + static_cast<size_t>(f + 1) * pd);
+      out.actions.insert(out.actions.end(), frames.actions.begin() + static_cast<size_t>(f) * ad,
+                         frames.actions.begin() + static_cast<size_t>(f + 1) * ad);
+      out.image_row.push_back(frames.ImageRow(f));
+      out.recorded_frame.push_back(t);
+      ++kept;
+    }
+    out.demo_start.push_back(out.demo_start.back() + kept);
+  }
+  return out;
+}
+
+int DomainFrames::FrameAtOrAfterRecorded(int demo, int recorded) const {
+  if (recorded_frame.empty()) return std::min(recorded, demo_length(demo) - 1);
+  const auto begin = recorded_frame.begin() + demo_start[demo];
+  const auto end = recorded_frame.begin() + demo_start[demo + 1];
+  const auto it = std::lower_bound(begin, end, recorded);
+  return it == end ? demo_length(demo) - 1 : static_cast<int>(it - begin);
+}
+
 int DomainFrames::ObservationFrame(int demo, int t, int k, int horizon, int stride) const {
   return demo_start[demo] + std::max(0, t - (horizon - 1 - k) * stride);
 }

@@ -30,6 +30,9 @@ struct DomainFrames {
   // frames (fractional), and the row of agentview/wrist it shows (the nearest recorded frame).
   std::vector<double> source_time;
   std::vector<int> image_row;
+  // Set by DropHandStallFrames, empty for frames as recorded: each frame's demo-local recorded
+  // frame index.
+  std::vector<int> recorded_frame;
 
   int demos() const { return static_cast<int>(demo_start.size()) - 1; }
   int frames() const { return demo_start.empty() ? 0 : demo_start.back(); }
@@ -39,6 +42,9 @@ struct DomainFrames {
   int ObservationFrame(int demo, int t, int k, int horizon, int stride = 1) const;
   // Global frame index of action j of the chunk starting at frame t of demo, rows `stride` apart.
   int ChunkFrame(int demo, int t, int j, int stride = 1) const;
+  // The demo-local index of the first frame at or after recorded frame `recorded` of demo (the
+  // demo's last frame if none): where an alignment to recorded frames points after a drop.
+  int FrameAtOrAfterRecorded(int demo, int recorded) const;
   // Row of agentview/wrist that global frame `frame` shows.
   int ImageRow(int frame) const { return image_row.empty() ? frame : image_row[frame]; }
 };
@@ -66,6 +72,19 @@ DomainFrames LoadDomainFrames(const std::string& path, const DomainLoadOptions& 
 // quaternion 4, hand]. Throws core::InputError for a factor that is not positive and finite or
 // frames already stretched.
 DomainFrames StretchTime(const DomainFrames& frames, double factor);
+
+// Drops the frames in which the hand is stalled: every hand readout of the proprio (obs/eef_pose
+// after the quaternion) moved by at most `tolerance` x its range over the domain since the
+// previous recorded frame, while some hand command (actions after the axis-angle) moved by more
+// than `tolerance` x its range. Why: when fingers close on an object (or begin to open from it)
+// they stop while the command goes on ramping, so for tens of frames the observation is the
+// same and only the unseen command differs; a policy cannot tell how far along the ramp it is,
+// and on pick_place it stalled there with the gripper half closed (docs/methods.md). Dropped,
+// the ramp passes in one step. A demo's first and last frames are always kept; images are shared
+// with the kept frames (image_row), not copied. Throws core::InputError for a tolerance that is
+// not in (0, 1), human videos (their proprio is retargeted, not read from a hand), or frames
+// already stretched or dropped.
+DomainFrames DropHandStallFrames(const DomainFrames& frames, double tolerance);
 
 // obs/eef_pose is [tcp position 3, tcp quaternion wxyz 4, hand dims]. q and -q are the same
 // orientation, and near the top-down home orientation (w ~ 0) the stored sign flips from frame to

@@ -221,6 +221,19 @@ TEST_F(TrainerTest, HumanTimeStretchResamplesHumanVideos) {
       {"human_time_stretch: 0\n", "human_time_stretch: 40\n", "human_time_stretch: fast\n"});
 }
 
+TEST_F(TrainerTest, HandStallFramesAreDroppedFromTheRobotDemos) {
+  // the synthetic readout moves 0.02 a frame over a range of 0.72 (still at 0.04 of it), the
+  // command 0.1 over 1.9 (moving): every frame but each demo's first and last is a stall
+  const fs::path run =
+      ExpectOptionReproducibleAndEffective("immimic_a", "hand_stall_tolerance: 0.04");
+  const auto summary = nlohmann::json::parse(core::ReadFile((run / "run.json").string()));
+  EXPECT_EQ(summary.at("robot_frames").get<int>(), 4);
+  EXPECT_EQ(summary.at("robot_frames_dropped").get<int>(), 18);
+  EXPECT_NE(core::ReadFile((run / "config.yaml").string()).find("hand_stall_tolerance: 0.04"),
+            std::string::npos);
+  ExpectRejected({"hand_stall_tolerance: -0.1\n", "hand_stall_tolerance: 1\n"});
+}
+
 TEST_F(TrainerTest, SameSeedSameWeightsAndResumeMatchesAnUninterruptedRun) {
   Train(Options("random_map", "a"));
   Train(Options("random_map", "b"));

@@ -209,5 +209,56 @@ TEST(TrainingData, StretchTimeRejectsBadFactorsAndRestretching) {
   EXPECT_EQ(shorter.source_time, (std::vector<double>{0, 2}));
 }
 
+// Two demos with proprio [position 3, quaternion 4, readout] and actions [position 3,
+// axis-angle 3, command]. Demo 0 closes on an object at frame 2: the readout stops at 10 while
+// the command ramps on to 20 (frames 3 and 4), then holds. Demo 1 is stalled throughout.
+DomainFrames StallingDemos() {
+  DomainFrames f;
+  f.source = "stalling";
+  f.image_size = 1;
+  f.demo_start = {0, 7, 10};
+  f.agentview.assign(10, 0);
+  f.proprio_dim = 8;
+  f.action_dim = 7;
+  const float readout[] = {0, 5, 10, 10, 10, 10, 10, 10, 10, 10};
+  const float command[] = {0, 5, 10, 15, 20, 20, 20, 0, 10, 20};
+  for (int t = 0; t < 10; ++t) {
+    f.proprio.insert(f.proprio.end(), {0.01f * t, 0, 0, 0, 1, 0, 0, readout[t]});
+    f.actions.insert(f.actions.end(), {0.01f * t, 0, 0, 3, 0, 0, command[t]});
+  }
+  return f;
+}
+
+TEST(TrainingData, DropHandStallFramesRemovesTheUnseenRamp) {
+  // tolerance 0.1: the readout is still below 1 (range 10), the command moves above 2 (range 20)
+  const DomainFrames f = DropHandStallFrames(StallingDemos(), 0.1);
+  EXPECT_EQ(f.demo_start, (std::vector<int>{0, 5, 7}));
+  EXPECT_EQ(f.recorded_frame, (std::vector<int>{0, 1, 2, 5, 6, 0, 2}));
+  EXPECT_EQ(f.image_row, (std::vector<int>{0, 1, 2, 5, 6, 7, 9}));  // images shared
+  EXPECT_EQ(f.agentview.size(), 10u);
+  EXPECT_FLOAT_EQ(f.actions[3 * 7 + 6], 20.0f);  // the ramp's end follows its start
+  EXPECT_FLOAT_EQ(f.proprio[3 * 8], 0.05f);
+  EXPECT_EQ(f.ObservationFrame(0, 3, 0, 2), 2);  // windows run over the kept frames
+  // alignments count recorded frames: the next kept one, or the demo's last
+  EXPECT_EQ(f.FrameAtOrAfterRecorded(0, 3), 3);
+  EXPECT_EQ(f.FrameAtOrAfterRecorded(0, 2), 2);
+  EXPECT_EQ(f.FrameAtOrAfterRecorded(1, 1), 1);
+  EXPECT_EQ(f.FrameAtOrAfterRecorded(1, 9), 1);
+  EXPECT_EQ(StallingDemos().FrameAtOrAfterRecorded(0, 3), 3);  // nothing dropped: itself
+  // a tolerance the ramp's steps stay under keeps every frame
+  EXPECT_EQ(DropHandStallFrames(StallingDemos(), 0.6).frames(), 10);
+}
+
+TEST(TrainingData, DropHandStallFramesRejectsBadInput) {
+  EXPECT_THROW(DropHandStallFrames(StallingDemos(), 0.0), core::InputError);
+  EXPECT_THROW(DropHandStallFrames(StallingDemos(), 1.0), core::InputError);
+  EXPECT_THROW(DropHandStallFrames(DropHandStallFrames(StallingDemos(), 0.1), 0.1),
+               core::InputError);
+  DomainFrames human = StallingDemos();
+  human.human = true;
+  EXPECT_THROW(DropHandStallFrames(human, 0.1), core::InputError);
+  EXPECT_THROW(DropHandStallFrames(ThreeFrameDemo(), 0.1), core::InputError);  // no readout
+}
+
 }  // namespace
 }  // namespace immimic::agents
