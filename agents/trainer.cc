@@ -208,7 +208,8 @@ void CheckAlignment(const mapping::AlignmentFile& map, const std::string& mode,
 
 // The frame of robot demo `robot` that the alignment pairs with human sample `s`. A stretched
 // human frame (StretchTime) lies between two recorded frames: their aligned robot frames are
-// interpolated at its recorded time.
+// interpolated at its recorded time. A dropped robot frame (DropHandStallFrames) gives the next
+// kept one.
 int AlignedRobotFrame(const mapping::AlignmentFile& map, const DomainFrames& human,
                       const DomainFrames& robot_frames, const SampleRef& s, int robot) {
   const std::vector<int>& aligned = map.at(s.demo, robot).robot_frame;
@@ -403,12 +404,12 @@ TrainSummary Train(const TrainOptions& options,
     alignment = mapping::ReadAlignmentFile(options.map_path);
     CheckAlignment(alignment, method->alignment_mode(), robot, human, options.map_path);
   }
-  // after the alignment check, which counts recorded frames
+  // dropping and stretching come after the alignment check: it counts recorded frames
   const int recorded_robot_frames = robot.frames();
   if (train.hand_stall_tolerance > 0) {
     robot = DropHandStallFrames(robot, train.hand_stall_tolerance);
   }
-  // human videos at the robot demos' pace (after the alignment check: it counts recorded frames)
+  // human videos at the robot demos' pace
   double time_stretch = 1.0;
   if (method->uses_human()) {
     time_stretch = train.human_time_stretch == kAutoTimeStretch
