@@ -56,6 +56,8 @@ ExpertEpisode RunExpert(Env& env, uint64_t seed, MotionStyle style, bool record,
   std::unique_ptr<TaskPlanner> planner = MakeTaskPlanner(env.config().task);
   std::vector<Waypoint> plan = planner->Plan(ExpertContext{env, *obs, rng});
   const bool teleop = style == MotionStyle::kTeleoperation;
+  const bool trigger_gripper =
+      teleop && env.embodiment().is_robot() && env.embodiment().hand_dim() == 1;
   const double hz = env.config().control_hz;
   OperatorNoise noise(rng, teleop ? p.teleop_noise_m : 0.0);
 
@@ -120,7 +122,11 @@ ExpertEpisode RunExpert(Env& env, uint64_t seed, MotionStyle style, bool record,
         const double so = MinimumJerk(overall);
         position = from + s * (target - from);
         rotation = start_rotation.slerp(so, goal_rotation);
-        hand = start_hand + so * (w.hand - start_hand);
+        const double hand_progress =
+            trigger_gripper
+                ? MinimumJerk((elapsed + duration * k / steps) / p.teleop_trigger_seconds)
+                : so;
+        hand = start_hand + hand_progress * (w.hand - start_hand);
         if (!step(action_for(position + noise.Next(), rotation, hand))) return episode;
       }
       elapsed += duration;

@@ -39,6 +39,11 @@ struct StyleParameters {
   double teleop_pause_seconds = 0.6;  // mean pause length
   double teleop_noise_m = 0.003;      // operator hand tremor, low-pass filtered (m)
   double teleop_overshoot_m = 0.008;  // corrective overshoot on non-precise segments (m)
+  // A teleoperated 1-DoF gripper is driven by a trigger: its command goes from open to closed
+  // (or back) in this time at the start of a segment, not over the whole slowed-down segment.
+  // A slow ramp would keep commanding new values while the fingers rest on the object and the
+  // observation stays the same, which a policy cannot tell apart (docs/methods.md).
+  double teleop_trigger_seconds = 0.2;
 };
 
 // What a planner sees: the env (embodiment, config), the current observation, a seeded rng.

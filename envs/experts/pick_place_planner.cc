@@ -37,7 +37,9 @@ class PickPlacePlanner : public TaskPlanner {
     regrasps_ = 0;
     // per-demo variety
     approach_height_ = c.rng.Uniform(0.08, 0.12);
-    carry_height_ = c.rng.Uniform(0.09, 0.13);  // cube bottom above the pad top while carried
+    // cube bottom above the pad top while carried: the lift ends there and the transport stays
+    // level (a transport that keeps climbing teaches a policy to climb over the pad)
+    carry_height_ = c.rng.Uniform(0.09, 0.13);
     place_offset_ = Eigen::Vector3d(c.rng.Uniform(-0.015, 0.015), c.rng.Uniform(-0.015, 0.015), 0);
     release_clearance_ = c.rng.Uniform(0.002, 0.005);  // cube bottom above the pad at release
     retreat_height_ = c.rng.Uniform(0.08, 0.12);
@@ -47,8 +49,8 @@ class PickPlacePlanner : public TaskPlanner {
     std::vector<Waypoint> plan = Grasp(c, approach_height_, 1.0);
     const Eigen::Vector3d place = PlaceCube(c.obs);
     const Eigen::Matrix3d carry_rotation = plan.back().rotation;
-    plan.push_back({place + Eigen::Vector3d(0, 0, carry_height_ + kCubeHalf), carry_rotation,
-                    closed_, 0.85 * time_scale_, false, "transport"});
+    plan.push_back({place + Eigen::Vector3d(0, 0, carry_height_), carry_rotation, closed_,
+                    0.85 * time_scale_, false, "transport"});
     plan.push_back({place + Eigen::Vector3d(0, 0, release_clearance_), carry_rotation, closed_,
                     0.6 * time_scale_, true, "lower"});
     if (!c.env.embodiment().is_robot()) {
@@ -84,8 +86,7 @@ class PickPlacePlanner : public TaskPlanner {
         return;
       }
       // carry the cube (not the TCP) to above the place point
-      w.position =
-          PlaceCube(c.obs) + Eigen::Vector3d(0, 0, carry_height_ + kCubeHalf) + (tcp - cube);
+      w.position = PlaceCube(c.obs) + Eigen::Vector3d(0, 0, carry_height_) + (tcp - cube);
     } else if (w.label == "lower") {
       const bool held = cube.z() > kTableTop + kCubeHalf + 0.03 && (cube - tcp).norm() < 0.04;
       if (!held && regrasps_ < 2) {

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -71,6 +73,54 @@ TEST(PickPlacePushExpert, SameSeedSameActionsOtherSeedDiffers) {
     const ExpertEpisode c = RunExpert(env, 8, MotionStyle::kHumanVideo, true);
     EXPECT_FALSE(a.actions.size() == c.actions.size() && a.actions == c.actions) << task;
   }
+}
+
+// A teleoperated 1-DoF gripper closes on a trigger: its command goes from open to closed within
+// StyleParameters::teleop_trigger_seconds, not over the slowed-down grasp segment, so it is not
+// still ramping while the fingers rest on the cube. A dexterous hand keeps the segment's ramp.
+TEST(PickPlacePushExpert, TeleoperatedGripperClosesOnATrigger) {
+  const StyleParameters style;
+  for (const char* embodiment : {"robotiq", "allegro"}) {
+    Env env(PhysicsOnlyConfig("pick_place", embodiment));
+    const ExpertEpisode e = RunExpert(env, 3, MotionStyle::kTeleoperation, true);
+    ASSERT_TRUE(e.success) << embodiment;
+    const Eigen::VectorXd open = env.embodiment().OpenHand();
+    const Eigen::VectorXd closed = env.embodiment().ClosedHand();
+    const long hand_dim = open.size();
+    auto fraction_closed = [&](const Eigen::VectorXd& action) {
+      return ((action.tail(hand_dim) - open).norm() / (closed - open).norm());
+    };
+    size_t start = 0;
+    while (start < e.actions.size() && fraction_closed(e.actions[start]) < 1e-6) ++start;
+    size_t end = start;
+    while (end < e.actions.size() && fraction_closed(e.actions[end]) < 1 - 1e-6) ++end;
+    ASSERT_LT(end, e.actions.size()) << embodiment << ": the hand never closed";
+    const double ramp_seconds = (end - start + 1) / env.config().control_hz;
+    if (std::string(embodiment) == "robotiq") {
+      EXPECT_LE(ramp_seconds, style.teleop_trigger_seconds + 1.5 / env.config().control_hz);
+    } else {
+      EXPECT_GT(ramp_seconds, 1.0) << "a dexterous hand closes over its grasp segment";
+    }
+  }
+}
+
+// The transport keeps the height the lift ended at: no climb over the pad (docs/methods.md).
+TEST(PickPlacePushExpert, PickPlaceTransportStaysAtTheLiftHeight) {
+  Env env(PhysicsOnlyConfig("pick_place", "robotiq"));
+  const ExpertEpisode e = RunExpert(env, 4, MotionStyle::kHumanVideo, true);
+  ASSERT_TRUE(e.success);
+  const double closed = env.embodiment().ClosedHand()(0);
+  // commanded heights while the gripper is commanded fully closed: lift, transport, lower
+  std::vector<double> z;
+  for (const Eigen::VectorXd& a : e.actions) {
+    if (std::abs(a(a.size() - 1) - closed) < 1e-9) z.push_back(a(2));
+  }
+  ASSERT_GT(z.size(), 30u);
+  size_t lift_end = 0;
+  while (lift_end + 1 < z.size() && z[lift_end + 1] > z[lift_end] + 1e-6) ++lift_end;
+  const double highest = *std::max_element(z.begin(), z.end());
+  EXPECT_GT(z[lift_end] - z.front(), 0.08) << "the lift";
+  EXPECT_LT(highest - z[lift_end], 0.01) << "the transport climbed above the lift height";
 }
 
 const char* Getenv(const char* name, const char* fallback) {
