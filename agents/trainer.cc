@@ -287,7 +287,8 @@ std::string ResolvedConfig(const TrainOptions& o, const TrainConfig& train,
       << "\n  ema_power: " << train.ema_power << "\n  ema_max_decay: " << train.ema_max_decay
       << "\n  random_shift_px: " << train.random_shift_px
       << "\n  proprio_noise_std: " << train.proprio_noise_std
-      << "\n  hand_stall_tolerance: " << train.hand_stall_tolerance << "\n  human_time_stretch: ";
+      << "\n  hand_stall_tolerance: " << train.hand_stall_tolerance
+      << "\n  idle_tolerance_m: " << train.idle_tolerance_m << "\n  human_time_stretch: ";
   if (train.human_time_stretch == kAutoTimeStretch) {
     out << "auto";
   } else {
@@ -320,6 +321,7 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   c.random_shift_px = yaml.GetOr<int>("random_shift_px", c.random_shift_px);
   c.proprio_noise_std = yaml.GetOr<double>("proprio_noise_std", c.proprio_noise_std);
   c.hand_stall_tolerance = yaml.GetOr<double>("hand_stall_tolerance", c.hand_stall_tolerance);
+  c.idle_tolerance_m = yaml.GetOr<double>("idle_tolerance_m", c.idle_tolerance_m);
   if (yaml.Has("human_time_stretch")) {
     const bool is_auto = yaml.Get<std::string>("human_time_stretch") == "auto";
     c.human_time_stretch = is_auto ? kAutoTimeStretch : yaml.Get<double>("human_time_stretch");
@@ -345,6 +347,8 @@ TrainConfig LoadTrainConfig(const std::string& path) {
         "human_time_stretch", "must be auto or a factor in [0.1, 20]");
   check(c.hand_stall_tolerance >= 0 && c.hand_stall_tolerance < 1, "hand_stall_tolerance",
         "must be in [0, 1) (0: off)");
+  check(c.idle_tolerance_m >= 0 && c.idle_tolerance_m <= 0.1, "idle_tolerance_m",
+        "must be in [0, 0.1] m (0: off)");
   return c;
 }
 
@@ -409,6 +413,7 @@ TrainSummary Train(const TrainOptions& options,
   if (train.hand_stall_tolerance > 0) {
     robot = DropHandStallFrames(robot, train.hand_stall_tolerance);
   }
+  if (train.idle_tolerance_m > 0) robot = DropIdleFrames(robot, train.idle_tolerance_m);
   // human videos at the robot demos' pace
   double time_stretch = 1.0;
   if (method->uses_human()) {

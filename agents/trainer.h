@@ -50,6 +50,9 @@ struct TrainConfig {
   // dropped (agents::DropHandStallFrames with this tolerance, a fraction of each hand
   // dimension's range). 0: off (the default).
   double hand_stall_tolerance = 0.0;
+  // > 0: robot frames in the middle of idle stretches are dropped (agents::DropIdleFrames with
+  // this position tolerance in metres). 0: off (the default).
+  double idle_tolerance_m = 0.0;
 };
 constexpr double kAutoTimeStretch = -1.0;
 // The EMA decay for the update after optimiser step `step` (0-based), as above.

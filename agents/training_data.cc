@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -158,6 +159,59 @@ DomainFrames StretchTime(const DomainFrames& frames, double factor) {
   return out;
 }
 
+namespace {
+
+// The frames for which `drop(global frame)` is false, plus each demo's first and last frame.
+// Images are shared through image_row; recorded_frame composes with an earlier drop.
+DomainFrames KeepFrames(const DomainFrames& frames, const std::function<bool(int)>& drop) {
+  const int pd = frames.proprio_dim, ad = frames.action_dim;
+  DomainFrames out = frames;
+  out.proprio.clear();
+  out.actions.clear();
+  out.image_row.clear();
+  out.recorded_frame.clear();
+  out.demo_start = {0};
+  for (int d = 0; d < frames.demos(); ++d) {
+    const int n = frames.demo_length(d), first = frames.demo_start[d];
+    int kept = 0;
+    for (int t = 0; t < n; ++t) {
+      const int f = first + t;
+      if (t > 0 && t < n - 1 && drop(f)) continue;
+      out.proprio.insert(out.proprio.end(), frames.proprio.begin() + static_cast<size_t>(f) * pd,
+                         frames.proprio.begin() + static_cast<size_t>(f + 1) * pd);
+      out.actions.insert(out.actions.end(), frames.actions.begin() + static_cast<size_t>(f) * ad,
+                         frames.actions.begin() + static_cast<size_t>(f + 1) * ad);
+      out.image_row.push_back(frames.ImageRow(f));
+      out.recorded_frame.push_back(frames.recorded_frame.empty() ? t : frames.recorded_frame[f]);
+      ++kept;
+    }
+    out.demo_start.push_back(out.demo_start.back() + kept);
+  }
+  return out;
+}
+
+// Per hand dimension: `fraction` of the range of the readouts (proprio) and of the commands
+// (actions) over the domain.
+void HandSteps(const DomainFrames& frames, int hand, double fraction,
+               std::vector<double>* readout_step, std::vector<double>* command_step) {
+  const int pd = frames.proprio_dim, ad = frames.action_dim;
+  readout_step->assign(hand, 0.0);
+  command_step->assign(hand, 0.0);
+  for (int i = 0; i < hand; ++i) {
+    float lo_p = frames.proprio[7 + i], hi_p = lo_p, lo_a = frames.actions[6 + i], hi_a = lo_a;
+    for (int f = 0; f < frames.frames(); ++f) {
+      const float p = frames.proprio[static_cast<size_t>(f) * pd + 7 + i];
+      const float a = frames.actions[static_cast<size_t>(f) * ad + 6 + i];
+      lo_p = std::min(lo_p, p), hi_p = std::max(hi_p, p);
+      lo_a = std::min(lo_a, a), hi_a = std::max(hi_a, a);
+    }
+    (*readout_step)[i] = fraction * (hi_p - lo_p);
+    (*command_step)[i] = fraction * (hi_a - lo_a);
+  }
+}
+
+}  // namespace
+
 DomainFrames DropHandStallFrames(const DomainFrames& frames, double tolerance) {
   IMMIMIC_THROW_UNLESS(std::isfinite(tolerance) && tolerance > 0 && tolerance < 1, core::InputError,
                        frames.source, ": hand stall tolerance must be in (0, 1), got ", tolerance);
@@ -169,20 +223,9 @@ DomainFrames DropHandStallFrames(const DomainFrames& frames, double tolerance) {
   const int hand = std::min(pd - 7, ad - 6);
   IMMIMIC_THROW_UNLESS(hand >= 1, core::InputError, frames.source,
                        ": no hand dimensions to detect a stall in");
-  // per-dimension thresholds from the domain's ranges
-  std::vector<double> readout_step(hand), command_step(hand);
-  for (int i = 0; i < hand; ++i) {
-    float lo_p = frames.proprio[7 + i], hi_p = lo_p, lo_a = frames.actions[6 + i], hi_a = lo_a;
-    for (int f = 0; f < frames.frames(); ++f) {
-      const float p = frames.proprio[static_cast<size_t>(f) * pd + 7 + i];
-      const float a = frames.actions[static_cast<size_t>(f) * ad + 6 + i];
-      lo_p = std::min(lo_p, p), hi_p = std::max(hi_p, p);
-      lo_a = std::min(lo_a, a), hi_a = std::max(hi_a, a);
-    }
-    readout_step[i] = tolerance * (hi_p - lo_p);
-    command_step[i] = tolerance * (hi_a - lo_a);
-  }
-  auto stalled = [&](int f) {  // global frame f against f - 1
+  std::vector<double> readout_step, command_step;
+  HandSteps(frames, hand, tolerance, &readout_step, &command_step);
+  return KeepFrames(frames, [&](int f) {  // global frame f against f - 1
     bool readout_still = true, command_moves = false;
     for (int i = 0; i < hand; ++i) {
       const size_t p = static_cast<size_t>(f) * pd + 7 + i, a = static_cast<size_t>(f) * ad + 6 + i;
@@ -190,29 +233,61 @@ DomainFrames DropHandStallFrames(const DomainFrames& frames, double tolerance) {
       command_moves |= std::abs(frames.actions[a] - frames.actions[a - ad]) > command_step[i];
     }
     return readout_still && command_moves;
-  };
-  DomainFrames out = frames;
-  out.proprio.clear();
-  out.actions.clear();
-  out.image_row.clear();
-  out.demo_start = {0};
-  for (int d = 0; d < frames.demos(); ++d) {
-    const int n = frames.demo_length(d), first = frames.demo_start[d];
-    int kept = 0;
-    for (int t = 0; t < n; ++t) {
-      const int f = first + t;
-      if (t > 0 && t < n - 1 && stalled(f)) continue;
-      out.proprio.insert(out.proprio.end(), frames.proprio.begin() + static_cast<size_t>(f) * pd,
-                         frames.proprio.begin() + static_cast<size_t>(f + 1) * pd);
-      out.actions.insert(out.actions.end(), frames.actions.begin() + static_cast<size_t>(f) * ad,
-                         frames.actions.begin() + static_cast<size_t>(f + 1) * ad);
-      out.image_row.push_back(frames.ImageRow(f));
-      out.recorded_frame.push_back(t);
-      ++kept;
+  });
+}
+
+DomainFrames DropIdleFrames(const DomainFrames& frames, double tolerance_m) {
+  IMMIMIC_THROW_UNLESS(std::isfinite(tolerance_m) && tolerance_m > 0 && tolerance_m <= 0.1,
+                       core::InputError, frames.source,
+                       ": idle tolerance must be in (0, 0.1] m, got ", tolerance_m);
+  IMMIMIC_THROW_UNLESS(!frames.human, core::InputError, frames.source,
+                       ": idle frames are dropped from robot demos; these are human videos");
+  IMMIMIC_THROW_UNLESS(frames.source_time.empty(), core::InputError, frames.source,
+                       ": frames are already stretched in time");
+  const int pd = frames.proprio_dim, ad = frames.action_dim;
+  const int hand = std::max(0, std::min(pd - 7, ad - 6));
+  std::vector<double> readout_step, command_step;
+  HandSteps(frames, hand, kIdleHandFraction, &readout_step, &command_step);
+  const double tolerance_rad = tolerance_m / kIdleLeverArmM;
+  // frame f and g (global, same demo) show the same pose and hand, command and measurement
+  auto same = [&](int f, int g) {
+    const float* pf = &frames.proprio[static_cast<size_t>(f) * pd];
+    const float* pg = &frames.proprio[static_cast<size_t>(g) * pd];
+    const float* af = &frames.actions[static_cast<size_t>(f) * ad];
+    const float* ag = &frames.actions[static_cast<size_t>(g) * ad];
+    double measured = 0, commanded = 0, dot = 0;
+    for (int i = 0; i < 3; ++i) {
+      measured += (pf[i] - pg[i]) * (pf[i] - pg[i]);
+      commanded += (af[i] - ag[i]) * (af[i] - ag[i]);
     }
-    out.demo_start.push_back(out.demo_start.back() + kept);
+    for (int i = 0; i < 4; ++i) dot += pf[3 + i] * pg[3 + i];
+    const double angle = 2 * std::acos(std::min(1.0, std::abs(dot)));  // q and -q alike
+    if (std::sqrt(measured) > tolerance_m || std::sqrt(commanded) > tolerance_m ||
+        angle > tolerance_rad) {
+      return false;
+    }
+    for (int i = 0; i < hand; ++i) {
+      if (std::abs(pf[7 + i] - pg[7 + i]) > readout_step[i] ||
+          std::abs(af[6 + i] - ag[6 + i]) > command_step[i]) {
+        return false;
+      }
+    }
+    return true;
+  };
+  std::vector<int> demo_of(frames.frames());
+  for (int d = 0; d < frames.demos(); ++d) {
+    std::fill(demo_of.begin() + frames.demo_start[d], demo_of.begin() + frames.demo_start[d + 1],
+              d);
   }
-  return out;
+  return KeepFrames(frames, [&](int f) {
+    const int d = demo_of[f];
+    const int lo = std::max(frames.demo_start[d], f - kIdleHalfWindow);
+    const int hi = std::min(frames.demo_start[d + 1] - 1, f + kIdleHalfWindow);
+    for (int g = lo; g <= hi; ++g) {
+      if (!same(f, g)) return false;
+    }
+    return true;
+  });
 }
 
 int DomainFrames::FrameAtOrAfterRecorded(int demo, int recorded) const {

@@ -30,8 +30,8 @@ struct DomainFrames {
   // frames (fractional), and the row of agentview/wrist it shows (the nearest recorded frame).
   std::vector<double> source_time;
   std::vector<int> image_row;
-  // Set by DropHandStallFrames, empty for frames as recorded: each frame's demo-local recorded
-  // frame index.
+  // Set by DropHandStallFrames and DropIdleFrames, empty for frames as recorded: each frame's
+  // demo-local recorded frame index.
   std::vector<int> recorded_frame;
 
   int demos() const { return static_cast<int>(demo_start.size()) - 1; }
@@ -85,6 +85,22 @@ DomainFrames StretchTime(const DomainFrames& frames, double factor);
 // not in (0, 1), human videos (their proprio is retargeted, not read from a hand), or frames
 // already stretched or dropped.
 DomainFrames DropHandStallFrames(const DomainFrames& frames, double tolerance);
+
+// Drops the robot frames in the middle of idle stretches: a frame goes when, over the frames
+// within kIdleHalfWindow of it in its demo, the commanded and the measured TCP positions stay
+// within `tolerance_m` of its own, the measured orientation within tolerance_m /
+// kIdleLeverArmM rad, and every hand command and readout within kIdleHandFraction of its
+// range. Why: teleoperated demos pause (hesitations, the slow ends and starts of minimum-jerk
+// segments, the wait after a gripper closes), and a policy that meets such a still state
+// mostly predicts staying still, so on pick_place it hovered above the cube and the pad and
+// held the closed gripper at the cube (docs/methods.md). Dropped, the demo moves on. A demo's
+// first and last frames are always kept; images are shared (image_row); composes with
+// DropHandStallFrames. Throws core::InputError for a tolerance outside (0, 0.1] m, human videos
+// or frames stretched in time.
+constexpr int kIdleHalfWindow = 8;          // frames each side (0.27 s at 30 Hz)
+constexpr double kIdleLeverArmM = 0.1;      // orientation tolerance = tolerance_m / this
+constexpr double kIdleHandFraction = 0.02;  // of each hand dimension's range
+DomainFrames DropIdleFrames(const DomainFrames& frames, double tolerance_m);
 
 // obs/eef_pose is [tcp position 3, tcp quaternion wxyz 4, hand dims]. q and -q are the same
 // orientation, and near the top-down home orientation (w ~ 0) the stored sign flips from frame to

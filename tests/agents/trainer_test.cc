@@ -234,6 +234,23 @@ TEST_F(TrainerTest, HandStallFramesAreDroppedFromTheRobotDemos) {
   ExpectRejected({"hand_stall_tolerance: -0.1\n", "hand_stall_tolerance: 1\n"});
 }
 
+TEST_F(TrainerTest, IdleToleranceIsReadCheckedAndRecorded) {
+  // the synthetic demos move on every frame: nothing is idle, so nothing is dropped
+  std::ofstream(dir_ / "idle.yaml") << "policy: " << (dir_ / "policy.yaml").string()
+                                    << "\nepochs: 1\nbatch_size: 8\nthreads: 1\n"
+                                       "idle_tolerance_m: 0.02\n";
+  EXPECT_EQ(LoadTrainConfig((dir_ / "idle.yaml").string()).idle_tolerance_m, 0.02);
+  TrainOptions o = Options("robot_only", "idle");
+  o.config_path = (dir_ / "idle.yaml").string();
+  o.epochs = 1;
+  Train(o);
+  const auto summary = nlohmann::json::parse(core::ReadFile((dir_ / "idle" / "run.json").string()));
+  EXPECT_EQ(summary.at("robot_frames_dropped").get<int>(), 0);
+  EXPECT_NE(core::ReadFile((dir_ / "idle" / "config.yaml").string()).find("idle_tolerance_m: 0.02"),
+            std::string::npos);
+  ExpectRejected({"idle_tolerance_m: -0.01\n", "idle_tolerance_m: 0.5\n"});
+}
+
 TEST_F(TrainerTest, SameSeedSameWeightsAndResumeMatchesAnUninterruptedRun) {
   Train(Options("random_map", "a"));
   Train(Options("random_map", "b"));

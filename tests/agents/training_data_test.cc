@@ -260,5 +260,64 @@ TEST(TrainingData, DropHandStallFramesRejectsBadInput) {
   EXPECT_THROW(DropHandStallFrames(ThreeFrameDemo(), 0.1), core::InputError);  // no readout
 }
 
+// Demo 0: moves 1 cm a frame for 10 frames, rests at x = 0.10 (1 mm jitter, the stored
+// quaternion's sign flipping) for 20 frames, moves again for 10. Demo 1: the same, but the hand
+// readout closes while the arm rests. Demo 2: 20 frames at rest.
+DomainFrames RestingDemos() {
+  DomainFrames f;
+  f.source = "resting";
+  f.image_size = 1;
+  f.demo_start = {0, 40, 80, 100};
+  f.agentview.assign(100, 0);
+  f.proprio_dim = 8;
+  f.action_dim = 7;
+  for (int d = 0; d < 3; ++d) {
+    for (int t = 0; t < f.demo_length(d); ++t) {
+      float x = d == 2 ? 0.1f : t < 10 ? 0.01f * t : t < 30 ? 0.1f : 0.1f + 0.01f * (t - 29);
+      if (d < 2 && t >= 10 && t < 30) x += (t % 2 ? 0.001f : -0.001f);
+      const float sign = t % 3 == 0 ? -1.0f : 1.0f;
+      const float readout = d == 1 && t >= 15 ? std::min(1.0f, 0.1f * (t - 15)) : 0.0f;
+      f.proprio.insert(f.proprio.end(), {x, 0, 0.9f, 0, sign, 0, 0, readout});
+      f.actions.insert(f.actions.end(), {x, 0, 0.9f, 3.14f, 0, 0, d == 1 && t >= 15 ? 1.0f : 0.0f});
+    }
+  }
+  return f;
+}
+
+TEST(TrainingData, DropIdleFramesRemovesTheMiddleOfRests) {
+  const DomainFrames f = DropIdleFrames(RestingDemos(), 0.005);
+  // demo 0: frames whose +-8 window lies inside the rest (10..29) go: 18..21
+  std::vector<int> expected;
+  for (int t = 0; t < 40; ++t) {
+    if (t < 18 || t > 21) expected.push_back(t);
+  }
+  // demo 1: the closing hand keeps the rest; demo 2: only its first and last frames stay
+  for (int t = 0; t < 40; ++t) expected.push_back(t);
+  expected.push_back(0);
+  expected.push_back(19);
+  EXPECT_EQ(f.recorded_frame, expected);
+  EXPECT_EQ(f.demo_start, (std::vector<int>{0, 36, 76, 78}));
+  EXPECT_EQ(f.image_row[18], 22);  // images shared with the kept frames
+  EXPECT_FLOAT_EQ(f.actions[18 * 7], 0.099f);
+  EXPECT_EQ(f.FrameAtOrAfterRecorded(0, 19), 18);
+  // a tolerance under the 2 mm jitter keeps the jittering rests; a wide one takes frames whose
+  // window reaches into the moves (demo 0: 14..25)
+  EXPECT_EQ(DropIdleFrames(RestingDemos(), 0.001).frames(), 82);
+  EXPECT_EQ(DropIdleFrames(RestingDemos(), 0.05).frames(), 70);
+  // it composes with the hand-stall drop: recorded indices stay those of the file
+  const DomainFrames both = DropIdleFrames(DropHandStallFrames(StallingDemos(), 0.1), 0.005);
+  EXPECT_EQ(both.recorded_frame, (std::vector<int>{0, 1, 2, 5, 6, 0, 2}));
+}
+
+TEST(TrainingData, DropIdleFramesRejectsBadInput) {
+  EXPECT_THROW(DropIdleFrames(RestingDemos(), 0.0), core::InputError);
+  EXPECT_THROW(DropIdleFrames(RestingDemos(), 0.2), core::InputError);
+  EXPECT_THROW(DropIdleFrames(RestingDemos(), std::nan("")), core::InputError);
+  DomainFrames human = RestingDemos();
+  human.human = true;
+  EXPECT_THROW(DropIdleFrames(human, 0.005), core::InputError);
+  EXPECT_THROW(DropIdleFrames(StretchTime(RestingDemos(), 2.0), 0.005), core::InputError);
+}
+
 }  // namespace
 }  // namespace immimic::agents
