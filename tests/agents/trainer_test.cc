@@ -18,6 +18,7 @@
 #include "benchmarks/rollout.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/paths.h"
 #include "datasets/demo_replay.h"
 #include "mapping/alignment_file.h"
 #include "tests/agents/synthetic_dataset.h"
@@ -249,6 +250,20 @@ TEST_F(TrainerTest, IdleToleranceIsReadCheckedAndRecorded) {
   EXPECT_NE(core::ReadFile((dir_ / "idle" / "config.yaml").string()).find("idle_tolerance_m: 0.02"),
             std::string::npos);
   ExpectRejected({"idle_tolerance_m: -0.01\n", "idle_tolerance_m: 0.5\n"});
+}
+
+TEST(TrainConfigFiles, EveryShippedTrainingConfigLoads) {
+  const fs::path dir = fs::path(core::ConfigPath("train/default.yaml")).parent_path();
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    EXPECT_NO_THROW(LoadTrainConfig(entry.path().string())) << entry.path();
+    ++files;
+  }
+  EXPECT_GE(files, 2);
+  const TrainConfig recipe = LoadTrainConfig((dir / "robot50.yaml").string());
+  EXPECT_EQ(recipe.idle_tolerance_m, 0.01);
+  EXPECT_EQ(recipe.epochs, 94);
 }
 
 TEST_F(TrainerTest, SameSeedSameWeightsAndResumeMatchesAnUninterruptedRun) {
