@@ -1,0 +1,129 @@
+// The result scripts on hand-built inputs: scripts/trace_summary grades episodes from a trace,
+// and scripts/method_table summarises finished runs without training or evaluating them again.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "core/atomic_file.h"
+#include "tests/cli/cli_runner.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string TempPath(const std::string& name) {
+  return immimic::testing::CliTempPath("scripts", name);
+}
+
+std::string Script(const std::string& name) {
+  const char* root = std::getenv("IMMIMIC_ROOT");
+  return std::string(root ? root : ".") + "/scripts/" + name;
+}
+
+// Runs a shell command line; returns its exit code and fills `out` with its stdout.
+int RunShell(const std::string& command, std::string* out) {
+  const std::string stdout_path = TempPath("shell.out");
+  const int status = std::system((command + " > " + stdout_path + " 2>&1").c_str());
+  *out = immimic::core::ReadFile(stdout_path);
+  return WEXITSTATUS(status);
+}
+
+// One trace row: TCP, the 7 Robotiq action dims (gripper last) and the cube's position.
+void TraceRow(std::ofstream& csv, int episode, int step, double tcp_z, double tcp_offset_x,
+              double gripper, double cube_z) {
+  const double cube_x = 0.5, cube_y = -0.1;
+  csv << episode << ',' << step << ',' << cube_x + tcp_offset_x << ',' << cube_y << ',' << tcp_z
+      << ",0.5,-0.1,0.9,3.14,0,0," << gripper << ',' << cube_x << ',' << cube_y << ',' << cube_z
+      << '\n';
+}
+
+TEST(TraceSummary, GradesEachEpisodeFromTheTrace) {
+  const std::string trace = TempPath("trace.csv"), report = TempPath("eval.json");
+  std::ofstream csv(trace);
+  csv << "episode,step,tcp_x,tcp_y,tcp_z,action_0,action_1,action_2,action_3,action_4,action_5,"
+         "action_6,object_x,object_y,object_z\n";
+  // 0: closes 5 mm from the cube, lifts it, puts it down (graded a success by the report).
+  TraceRow(csv, 0, 0, 0.95, 0.0, 0, 0.77);
+  TraceRow(csv, 0, 1, 0.775, 0.0, 255, 0.77);
+  TraceRow(csv, 0, 2, 0.9, 0.0, 255, 0.895);
+  TraceRow(csv, 0, 3, 0.775, 0.0, 0, 0.77);
+  // 1: closes 3 cm beside the cube and never lifts it.
+  TraceRow(csv, 1, 0, 0.95, 0.03, 0, 0.77);
+  TraceRow(csv, 1, 1, 0.77, 0.03, 255, 0.77);
+  // 2: closes 1 cm from it, lifts it and is still holding it high at the end.
+  TraceRow(csv, 2, 0, 0.95, 0.01, 0, 0.77);
+  TraceRow(csv, 2, 1, 0.77, 0.01, 255, 0.77);
+  TraceRow(csv, 2, 2, 0.9, 0.01, 255, 0.9);
+  csv.close();
+  std::ofstream(report) << R"({"per_episode": [{"success": true}, {"success": false},)"
+                        << R"( {"success": false}]})";
+
+  std::string out;
+  ASSERT_EQ(RunShell(Script("trace_summary") + " " + trace + " " + report, &out), 0) << out;
+  EXPECT_NE(out.find("episodes 3: first close within 2 cm 2/3, lifted 2/3"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("success: 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("never lifted: 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("holds it high at the end: 1"), std::string::npos) << out;
+
+  EXPECT_NE(RunShell(Script("trace_summary") + " " + trace + " " + TempPath("missing.json"), &out),
+            0);
+  EXPECT_NE(out.find("cannot read the inputs"), std::string::npos) << out;
+}
+
+// A finished run and its evaluation report, as `immimic train` and `immimic eval` leave them.
+void FinishedRun(const fs::path& out, const std::string& method, int seed, int successes,
+                 double sparc, double robot_loss) {
+  const std::string name = method + "_s" + std::to_string(seed);
+  const fs::path run = out / "runs" / name;
+  fs::create_directories(run);
+  fs::create_directories(out / "eval");
+  std::ofstream(run / "run.json") << "{\"seed\": " << seed << "}";
+  std::ofstream(run / "loss.csv")
+      << "epoch,steps,loss,robot_loss,human_loss,mixed_loss,mean_alpha,seconds\n"
+      << "1,10,0.5,0.5,0,0,0,1.0\n2,20," << robot_loss << ',' << robot_loss << ",0,0,0,2.0\n";
+  std::ofstream(out / "eval" / (name + ".json"))
+      << "{\"run\": \"" << run.string() << "\", \"method\": \"" << method
+      << "\", \"successes\": " << successes << ", \"episodes\": 2, \"sparc\": {\"mean\": " << sparc
+      << "}}";
+}
+
+TEST(MethodTable, SummarisesFinishedRunsWithoutRunningThemAgain) {
+  const fs::path out = TempPath("table");
+  fs::remove_all(out);
+  FinishedRun(out, "immimic_a", 0, 2, -3.0, 0.02);
+  FinishedRun(out, "immimic_a", 1, 1, -5.0, 0.025);
+  FinishedRun(out, "robot_only", 0, 1, -4.0, 0.03);
+  FinishedRun(out, "robot_only", 1, 0, -6.0, 0.04);
+  // IMMIMIC=false: any attempt to train or evaluate fails the script.
+  const std::string command = "IMMIMIC=false METHODS='robot_only immimic_a' SEEDS='0 1' " +
+                              Script("method_table") + " " + out.string() + " r.hdf5 h.hdf5 " +
+                              "a.json v.json";
+  std::string table;
+  ASSERT_EQ(RunShell(command, &table), 0) << table;
+  // Wilson intervals of 1/4 and 3/4; SPARC means; the final robot-batch loss range.
+  const size_t robot_only = table.find(
+      "| robot_only | 1/2 (s0), 0/2 (s1) | 0.25 | 0.05-0.70 | "
+      "-5.00 | 0.0300-0.0400 |");
+  const size_t immimic_a = table.find(
+      "| immimic_a | 2/2 (s0), 1/2 (s1) | 0.75 | 0.30-0.95 | "
+      "-4.00 | 0.0200-0.0250 |");
+  EXPECT_NE(robot_only, std::string::npos) << table;
+  EXPECT_NE(immimic_a, std::string::npos) << table;
+  EXPECT_LT(robot_only, immimic_a) << "rows in the paper's order";
+
+  // A missing run is trained: here that is the failing IMMIMIC.
+  std::string failed;
+  EXPECT_NE(RunShell("IMMIMIC=false METHODS=co_train SEEDS=0 " + Script("method_table") + " " +
+                         out.string() + " r.hdf5 h.hdf5 a.json v.json",
+                     &failed),
+            0)
+      << failed;
+}
+
+}  // namespace
