@@ -100,19 +100,25 @@ TEST(MethodTable, SummarisesFinishedRunsWithoutRunningThemAgain) {
   FinishedRun(out, "immimic_a", 1, 1, -5.0, 0.025);
   FinishedRun(out, "robot_only", 0, 1, -4.0, 0.03);
   FinishedRun(out, "robot_only", 1, 0, -6.0, 0.04);
+  // trace_summary's first line for the robot_only evaluations only, as with TRACE=1
+  std::ofstream(out / "eval" / "robot_only_s0.trace.txt")
+      << "episodes 2: first close within 2 cm 2/2, lifted 1/2\n";
+  std::ofstream(out / "eval" / "robot_only_s1.trace.txt")
+      << "episodes 2: first close within 2 cm 1/2, lifted 0/2\n";
   // IMMIMIC=false: any attempt to train or evaluate fails the script.
   const std::string command = "IMMIMIC=false METHODS='robot_only immimic_a' SEEDS='0 1' " +
                               Script("method_table") + " " + out.string() + " r.hdf5 h.hdf5 " +
                               "a.json v.json";
   std::string table;
   ASSERT_EQ(RunShell(command, &table), 0) << table;
-  // Wilson intervals of 1/4 and 3/4; SPARC means; the final robot-batch loss range.
+  // Wilson intervals of 1/4 and 3/4; SPARC means; the final robot-batch loss range; grasps and
+  // lifts summed over the traced evaluations.
   const size_t robot_only = table.find(
       "| robot_only | 1/2 (s0), 0/2 (s1) | 0.25 | 0.05-0.70 | "
-      "-5.00 | 0.0300-0.0400 |");
+      "-5.00 | 0.0300-0.0400 | 3/4, 1/4 |");
   const size_t immimic_a = table.find(
       "| immimic_a | 2/2 (s0), 1/2 (s1) | 0.75 | 0.30-0.95 | "
-      "-4.00 | 0.0200-0.0250 |");
+      "-4.00 | 0.0200-0.0250 | - |");
   EXPECT_NE(robot_only, std::string::npos) << table;
   EXPECT_NE(immimic_a, std::string::npos) << table;
   EXPECT_LT(robot_only, immimic_a) << "rows in the paper's order";
