@@ -24,13 +24,17 @@ inline std::string CliTempPath(const std::string& prefix, const std::string& nam
   return ::testing::TempDir() + "/" + prefix + "_" + std::to_string(getpid()) + "_" + name;
 }
 
-inline CliRun RunImmimic(const std::string& arguments) {
+// Runs a shell command line (it may start with environment assignments), capturing its output.
+inline CliRun RunCommand(const std::string& command_line) {
   static std::atomic<int> calls{0};
   const std::string stem = CliTempPath("cli_call", std::to_string(calls++));
-  const std::string command =
-      std::string(IMMIMIC_CLI) + " " + arguments + " > " + stem + ".out 2> " + stem + ".err";
+  const std::string command = command_line + " > " + stem + ".out 2> " + stem + ".err";
   const int status = std::system(command.c_str());
   return {WEXITSTATUS(status), core::ReadFile(stem + ".out"), core::ReadFile(stem + ".err")};
+}
+
+inline CliRun RunImmimic(const std::string& arguments) {
+  return RunCommand(std::string(IMMIMIC_CLI) + " " + arguments);
 }
 
 // Bad input: exit code 2, one line on stderr containing `message`, nothing on stdout.

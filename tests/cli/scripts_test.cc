@@ -2,19 +2,19 @@
 // and scripts/method_table summarises finished runs without training or evaluating them again.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
-#include "core/atomic_file.h"
 #include "tests/cli/cli_runner.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using immimic::testing::CliRun;
+using immimic::testing::RunCommand;
 
 std::string TempPath(const std::string& name) {
   return immimic::testing::CliTempPath("scripts", name);
@@ -23,14 +23,6 @@ std::string TempPath(const std::string& name) {
 std::string Script(const std::string& name) {
   const char* root = std::getenv("IMMIMIC_ROOT");
   return std::string(root ? root : ".") + "/scripts/" + name;
-}
-
-// Runs a shell command line; returns its exit code and fills `out` with its stdout.
-int RunShell(const std::string& command, std::string* out) {
-  const std::string stdout_path = TempPath("shell.out");
-  const int status = std::system((command + " > " + stdout_path + " 2>&1").c_str());
-  *out = immimic::core::ReadFile(stdout_path);
-  return WEXITSTATUS(status);
 }
 
 // One trace row: TCP, the 7 Robotiq action dims (gripper last) and the cube's position.
@@ -63,17 +55,19 @@ TEST(TraceSummary, GradesEachEpisodeFromTheTrace) {
   std::ofstream(report) << R"({"per_episode": [{"success": true}, {"success": false},)"
                         << R"( {"success": false}]})";
 
-  std::string out;
-  ASSERT_EQ(RunShell(Script("trace_summary") + " " + trace + " " + report, &out), 0) << out;
+  const CliRun summary = RunCommand(Script("trace_summary") + " " + trace + " " + report);
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  const std::string& out = summary.out;
   EXPECT_NE(out.find("episodes 3: first close within 2 cm 2/3, lifted 2/3"), std::string::npos)
       << out;
   EXPECT_NE(out.find("success: 1"), std::string::npos) << out;
   EXPECT_NE(out.find("never lifted: 1"), std::string::npos) << out;
   EXPECT_NE(out.find("holds it high at the end: 1"), std::string::npos) << out;
 
-  EXPECT_NE(RunShell(Script("trace_summary") + " " + trace + " " + TempPath("missing.json"), &out),
-            0);
-  EXPECT_NE(out.find("cannot read the inputs"), std::string::npos) << out;
+  const CliRun missing =
+      RunCommand(Script("trace_summary") + " " + trace + " " + TempPath("missing.json"));
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("cannot read the inputs"), std::string::npos) << missing.err;
 }
 
 // A finished run and its evaluation report, as `immimic train` and `immimic eval` leave them.
@@ -109,8 +103,9 @@ TEST(MethodTable, SummarisesFinishedRunsWithoutRunningThemAgain) {
   const std::string command = "IMMIMIC=false METHODS='robot_only immimic_a' SEEDS='0 1' " +
                               Script("method_table") + " " + out.string() + " r.hdf5 h.hdf5 " +
                               "a.json v.json";
-  std::string table;
-  ASSERT_EQ(RunShell(command, &table), 0) << table;
+  const CliRun run = RunCommand(command);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string& table = run.out;
   // Wilson intervals of 1/4 and 3/4; SPARC means; the final robot-batch loss range; grasps and
   // lifts summed over the traced evaluations.
   const size_t robot_only = table.find(
@@ -124,12 +119,10 @@ TEST(MethodTable, SummarisesFinishedRunsWithoutRunningThemAgain) {
   EXPECT_LT(robot_only, immimic_a) << "rows in the paper's order";
 
   // A missing run is trained: here that is the failing IMMIMIC.
-  std::string failed;
-  EXPECT_NE(RunShell("IMMIMIC=false METHODS=co_train SEEDS=0 " + Script("method_table") + " " +
-                         out.string() + " r.hdf5 h.hdf5 a.json v.json",
-                     &failed),
-            0)
-      << failed;
+  const CliRun missing =
+      RunCommand("IMMIMIC=false METHODS=co_train SEEDS=0 " + Script("method_table") + " " +
+                 out.string() + " r.hdf5 h.hdf5 a.json v.json");
+  EXPECT_NE(missing.exit_code, 0) << missing.out;
 }
 
 }  // namespace
