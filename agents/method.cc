@@ -36,6 +36,7 @@ MixupSchedule MixupSchedule::FromYaml(const core::YamlNode& node) {
   schedule.kind = node.GetOr<std::string>("kind", schedule.kind);
   schedule.horizon = node.GetOr<double>("horizon", schedule.horizon);
   schedule.beta_a = node.GetOr<double>("beta_a", schedule.beta_a);
+  schedule.ends_on_robot = node.GetOr<bool>("ends_on_robot", schedule.ends_on_robot);
   IMMIMIC_THROW_UNLESS(schedule.kind == "linear" || schedule.kind == "beta", core::ConfigError,
                        node.Where(), ".kind: '", schedule.kind, "' is not linear or beta");
   IMMIMIC_THROW_UNLESS(schedule.horizon > 0.0 && std::isfinite(schedule.horizon), core::ConfigError,
@@ -50,7 +51,9 @@ double MixupSchedule::Alpha(int epoch, int epochs, core::Rng& rng) const {
     const double x = SampleGamma(beta_a, rng), y = SampleGamma(beta_a, rng);
     return x / (x + y);
   }
-  const double horizon_epochs = horizon * std::max(epochs, 1);
+  const int span = ends_on_robot ? epochs - 1 : epochs;
+  if (span < 1) return 1.0;  // a one-epoch run has only its first epoch
+  const double horizon_epochs = horizon * span;
   return std::max(0.0, 1.0 - epoch / horizon_epochs);
 }
 

@@ -30,12 +30,15 @@ enum class Pairing {
 };
 
 // Weight of the human side, a, in z = a z_h + (1 - a) z_r:
-//   linear: a = max(0, 1 - epoch / E) with E = horizon * epochs (the paper: E = 300 of ~300)
+//   linear: a = max(0, 1 - epoch / E) with E = horizon * (epochs - 1) when ends_on_robot (the
+//           last epoch mixes at a = 0: pure aligned robot partners, as the authors' release
+//           with E = 300 of 301 epochs), else E = horizon * epochs (the last epoch at 1/epochs)
 //   beta:   a ~ Beta(beta_a, beta_a) every batch (the paper's ablation)
 struct MixupSchedule {
   std::string kind = "linear";
   double horizon = 1.0;  // E as a fraction of the run's epochs, so shorter runs keep the shape
   double beta_a = 0.4;
+  bool ends_on_robot = true;
   // Reads `mixup: {kind, horizon, beta_a}`; throws core::ConfigError on bad values.
   static MixupSchedule FromYaml(const core::YamlNode& node);
   double Alpha(int epoch, int epochs, core::Rng& rng) const;
@@ -46,6 +49,8 @@ class Method {
   virtual ~Method() = default;
   virtual std::string name() const = 0;
   virtual bool uses_human() const = 0;
+  // false for a method that trains on human batches only (the policy then has no wrist camera).
+  virtual bool trains_on_robot_data() const { return true; }
   // "action" or "visual" when the method pairs through an alignment file of that mode; "" else.
   virtual std::string alignment_mode() const { return ""; }
   virtual Pairing pairing() const { return Pairing::kRandom; }
@@ -58,7 +63,7 @@ class Method {
 };
 
 // Names in registration order: robot_only, fine_tune, co_train, random_map, immimic_v,
-// immimic_a.
+// immimic_a, human_only.
 const std::vector<std::string>& MethodNames();
 
 // Builds a method from its YAML (configs/methods/<name>.yaml unless `config_path` is given).

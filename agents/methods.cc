@@ -20,7 +20,7 @@ std::string Describe(const std::string& name, const std::string& description,
 std::string DescribeMixup(const MixupSchedule& s) {
   std::ostringstream out;
   out << "mixup:\n  kind: " << s.kind << "\n  horizon: " << s.horizon << "\n  beta_a: " << s.beta_a
-      << "\n";
+      << "\n  ends_on_robot: " << (s.ends_on_robot ? "true" : "false") << "\n";
   return out.str();
 }
 
@@ -77,6 +77,24 @@ class CoTrain : public Method {
   bool uses_human() const override { return true; }
   std::vector<StepKind> EpochSteps(int, int, int robot_steps) const override {
     return Alternate(robot_steps, StepKind::kHuman);
+  }
+  std::string ResolvedYaml() const override { return Describe(name(), description_); }
+
+ private:
+  std::string description_;
+};
+
+// Retargeted human videos only, as many batches as the co-training methods take in all: how far
+// the human data carries by itself on the robot (a diagnostic row, not one of the paper's).
+class HumanOnly : public Method {
+ public:
+  explicit HumanOnly(const core::YamlNode& yaml)
+      : description_(yaml.Get<std::string>("description")) {}
+  std::string name() const override { return "human_only"; }
+  bool uses_human() const override { return true; }
+  bool trains_on_robot_data() const override { return false; }
+  std::vector<StepKind> EpochSteps(int, int, int robot_steps) const override {
+    return std::vector<StepKind>(2 * static_cast<size_t>(robot_steps), StepKind::kHuman);
   }
   std::string ResolvedYaml() const override { return Describe(name(), description_); }
 
@@ -145,7 +163,8 @@ const std::vector<std::string>& MethodNames() {
   // adding a method: a class above (or in its own file), configs/methods/<name>.yaml, a name
   // here and a line in MakeMethod
   static const std::vector<std::string> kNames = {"robot_only", "fine_tune", "co_train",
-                                                  "random_map", "immimic_v", "immimic_a"};
+                                                  "random_map", "immimic_v", "immimic_a",
+                                                  "human_only"};
   return kNames;
 }
 
@@ -165,6 +184,7 @@ std::unique_ptr<Method> MakeMethod(const std::string& name, const std::string& c
   if (name == "co_train") return Build<CoTrain>(yaml);
   if (name == "random_map") return Build<RandomMap>(yaml);
   if (name == "immimic_v") return Build<ImMimicVisual>(yaml);
+  if (name == "human_only") return Build<HumanOnly>(yaml);
   return Build<ImMimicAction>(yaml);
 }
 

@@ -1,6 +1,7 @@
 #include "agents/open_loop.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/error.h"
 #include "datasets/dataset_reader.h"
@@ -45,10 +46,12 @@ envs::Observation ObservationAt(const datasets::Episode& episode, size_t t,
 OpenLoopReport EvaluateOpenLoop(const ChunkPredictor& predictor, const std::string& dataset_path,
                                 const OpenLoopOptions& options) {
   IMMIMIC_THROW_UNLESS(options.obs_horizon >= 1 && options.stride >= 1 &&
-                           options.frame_stride >= 1 && options.max_demos >= 0,
+                           options.frame_stride >= 1 && options.max_demos >= 0 &&
+                           options.time_compression > 0 &&
+                           std::isfinite(options.time_compression),
                        core::InputError,
-                       "open-loop check needs obs_horizon >= 1, stride >= 1, frame_stride >= 1 "
-                       "and max_demos >= 0");
+                       "open-loop check needs obs_horizon >= 1, stride >= 1, frame_stride >= 1, "
+                       "max_demos >= 0 and a positive time compression");
   datasets::DatasetReader reader(dataset_path);
   IMMIMIC_THROW_UNLESS(
       !reader.is_human(), core::InputError, dataset_path,
@@ -75,7 +78,8 @@ OpenLoopReport EvaluateOpenLoop(const ChunkPredictor& predictor, const std::stri
     for (size_t t = 0; t < n; t += options.stride) {
       std::vector<envs::Observation> history;
       for (int h = options.obs_horizon - 1; h >= 0; --h) {
-        const size_t back = static_cast<size_t>(h) * options.frame_stride;
+        const size_t back = static_cast<size_t>(
+            std::lround(h * options.frame_stride * options.time_compression));
         history.push_back(ObservationAt(episode, t >= back ? t - back : 0, where));
       }
       const Eigen::MatrixXd chunk = predictor(history);
@@ -83,8 +87,9 @@ OpenLoopReport EvaluateOpenLoop(const ChunkPredictor& predictor, const std::stri
                            core::InputError, where, ": the policy predicts ", chunk.cols(),
                            "-wide actions, the dataset holds ", dim);
       for (Eigen::Index j = 0; j < chunk.rows(); ++j) {
-        const double* recorded =
-            actions.data() + std::min(t + j * options.frame_stride, n - 1) * dim;
+        const size_t ahead = static_cast<size_t>(
+            std::lround(j * options.frame_stride * options.time_compression));
+        const double* recorded = actions.data() + std::min(t + ahead, n - 1) * dim;
         for (size_t i = 0; i < dim; ++i) {
           const double error = std::abs(chunk(j, i) - recorded[i]);
           report.chunk_error[i] += error;

@@ -16,7 +16,10 @@ namespace immimic::agents {
 
 struct OpenLoopOptions {
   int obs_horizon = 2;   // frames handed to the predictor (the run's)
-  int frame_stride = 1;  // recorded frames between its observations and chunk rows (the run's)
+  int frame_stride = 1;  // policy steps between its observations and chunk rows (the run's)
+  // recorded frames per policy step: the run's robot time compression, so the check reads the
+  // demos at the pace the policy was trained on (nearest recorded frame)
+  double time_compression = 1.0;
   int max_demos = 0;     // 0: every demo of the dataset
   int stride = 10;       // check every stride-th frame of each demo
 };

@@ -124,6 +124,7 @@ TrainedRunInfo ReadRunInfo(const std::string& run_dir) {
     info.env_args = json.at("env_args").dump();
     info.seed = json.at("seed").get<uint64_t>();
     info.epochs = json.at("epochs").get<int>();
+    info.robot_time_compression = json.value("robot_time_compression", 1.0);
   } catch (const nlohmann::json::exception& e) {
     throw core::InputError(path + ": malformed run summary: " + e.what());
   }

@@ -18,6 +18,8 @@ struct TrainedRunInfo {
   std::string env_args;  // JSON of the robot demos the run trained on: the evaluation env
   uint64_t seed = 0;
   int epochs = 0;
+  // Recorded robot frames per policy step in training (1 for runs from before the option).
+  double robot_time_compression = 1.0;
 };
 // Throws core::InputError naming the file if run_dir is not a finished run.
 TrainedRunInfo ReadRunInfo(const std::string& run_dir);

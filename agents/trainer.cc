@@ -24,6 +24,7 @@
 #include "core/heap.h"
 #include "core/paths.h"
 #include "core/rng.h"
+#include "datasets/dataset_reader.h"
 #include "mapping/alignment_file.h"
 
 namespace immimic::agents {
@@ -43,6 +44,7 @@ std::string PolicyConfigPath(const std::string& policy) {
 struct DomainTensors {
   const DomainFrames* frames = nullptr;
   torch::Tensor agentview, wrist, proprio, actions;
+  double pace = 1.0;  // recorded frames per policy step (the robot time compression)
 };
 
 torch::Tensor Uint8Images(const std::vector<uint8_t>& bytes, int size) {
@@ -59,9 +61,11 @@ torch::Tensor Normalised(const std::vector<float>& values, int dim, const MinMax
   return torch::from_blob(out.data(), {rows, dim}, torch::kFloat32).clone();
 }
 
-DomainTensors ToTensors(const DomainFrames& frames, const PolicyNormalizer& norm) {
+DomainTensors ToTensors(const DomainFrames& frames, const PolicyNormalizer& norm,
+                        double pace = 1.0) {
   DomainTensors t;
   t.frames = &frames;
+  t.pace = pace;
   t.agentview = Uint8Images(frames.agentview, frames.image_size);
   if (!frames.wrist.empty()) t.wrist = Uint8Images(frames.wrist, frames.image_size);
   t.proprio = Normalised(frames.proprio, frames.proprio_dim, norm.proprio);
@@ -91,18 +95,18 @@ Batch Gather(const DomainTensors& domain, const std::vector<SampleRef>& samples,
              const PolicyConfig& config, const Augmentation& augment) {
   const int b = static_cast<int>(samples.size());
   const int to = config.obs_horizon, ta = config.action_horizon;
+  const double stride = config.frame_stride * domain.pace;
   std::vector<int64_t> obs_index, image_index, chunk_index;
   obs_index.reserve(static_cast<size_t>(b) * to);
   image_index.reserve(static_cast<size_t>(b) * to);
   chunk_index.reserve(static_cast<size_t>(b) * ta);
   for (const SampleRef& s : samples) {
     for (int k = 0; k < to; ++k) {
-      obs_index.push_back(
-          domain.frames->ObservationFrame(s.demo, s.frame, k, to, config.frame_stride));
+      obs_index.push_back(domain.frames->ObservationFrame(s.demo, s.frame, k, to, stride));
       image_index.push_back(domain.frames->ImageRow(static_cast<int>(obs_index.back())));
     }
     for (int j = 0; j < ta; ++j)
-      chunk_index.push_back(domain.frames->ChunkFrame(s.demo, s.frame, j, config.frame_stride));
+      chunk_index.push_back(domain.frames->ChunkFrame(s.demo, s.frame, j, stride));
   }
   const torch::Tensor oi = torch::tensor(obs_index, torch::kInt64);
   const torch::Tensor ii = torch::tensor(image_index, torch::kInt64);
@@ -225,6 +229,22 @@ int AlignedRobotFrame(const mapping::AlignmentFile& map, const DomainFrames& hum
   return robot_frames.FrameAtOrAfterRecorded(robot, recorded);
 }
 
+// The robot time compression of a run (TrainConfig::robot_time_compression) for robot demos as
+// trained on (after any drops): a number as given, or for auto the ratio of the mean robot demo
+// length to the mean human demo length of --human (only its header is read).
+double RobotTimeCompression(const TrainConfig& train, const DomainFrames& robot,
+                            const std::string& human_path) {
+  if (train.robot_time_compression != kAutoTimeStretch) return train.robot_time_compression;
+  IMMIMIC_THROW_UNLESS(!human_path.empty(), core::InputError,
+                       "robot_time_compression: auto takes the pace from the human videos: pass "
+                       "--human, or set a number in the training config");
+  const datasets::DatasetReader human(human_path);
+  IMMIMIC_THROW_UNLESS(human.num_demos() > 0 && human.total() > 0, core::InputError, human_path,
+                       ": no human frames to take the pace from");
+  const double human_mean = static_cast<double>(human.total()) / human.num_demos();
+  return (static_cast<double>(robot.frames()) / robot.demos()) / human_mean;
+}
+
 void WriteText(const fs::path& path, const std::string& text) {
   core::WriteFileAtomically(path.string(), text);
 }
@@ -294,6 +314,12 @@ std::string ResolvedConfig(const TrainOptions& o, const TrainConfig& train,
   } else {
     out << train.human_time_stretch;
   }
+  out << "\n  robot_time_compression: ";
+  if (train.robot_time_compression == kAutoTimeStretch) {
+    out << "auto";
+  } else {
+    out << train.robot_time_compression;
+  }
   out << "\nmethod:\n";
   std::istringstream method_yaml(method.ResolvedYaml());
   for (std::string line; std::getline(method_yaml, line);) out << "  " << line << "\n";
@@ -322,10 +348,13 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   c.proprio_noise_std = yaml.GetOr<double>("proprio_noise_std", c.proprio_noise_std);
   c.hand_stall_tolerance = yaml.GetOr<double>("hand_stall_tolerance", c.hand_stall_tolerance);
   c.idle_tolerance_m = yaml.GetOr<double>("idle_tolerance_m", c.idle_tolerance_m);
-  if (yaml.Has("human_time_stretch")) {
-    const bool is_auto = yaml.Get<std::string>("human_time_stretch") == "auto";
-    c.human_time_stretch = is_auto ? kAutoTimeStretch : yaml.Get<double>("human_time_stretch");
-  }
+  auto factor_or_auto = [&](const char* key, double* value) {
+    if (!yaml.Has(key)) return;
+    const bool is_auto = yaml.Get<std::string>(key) == "auto";
+    *value = is_auto ? kAutoTimeStretch : yaml.Get<double>(key);
+  };
+  factor_or_auto("human_time_stretch", &c.human_time_stretch);
+  factor_or_auto("robot_time_compression", &c.robot_time_compression);
   yaml.RejectUnknownKeys();
   auto check = [&](bool ok, const char* key, const char* rule) {
     IMMIMIC_THROW_UNLESS(ok, core::ConfigError, path, ": ", key, " ", rule);
@@ -345,6 +374,11 @@ TrainConfig LoadTrainConfig(const std::string& path) {
   check(c.human_time_stretch == kAutoTimeStretch ||
             (c.human_time_stretch >= 0.1 && c.human_time_stretch <= 20),
         "human_time_stretch", "must be auto or a factor in [0.1, 20]");
+  check(c.robot_time_compression == kAutoTimeStretch ||
+            (c.robot_time_compression >= 0.1 && c.robot_time_compression <= 20),
+        "robot_time_compression", "must be auto or a factor in [0.1, 20]");
+  check(c.robot_time_compression == 1.0 || c.human_time_stretch == 1.0, "robot_time_compression",
+        "and human_time_stretch both change the pace: set one of them to 1");
   check(c.hand_stall_tolerance >= 0 && c.hand_stall_tolerance < 1, "hand_stall_tolerance",
         "must be in [0, 1) (0: off)");
   check(c.idle_tolerance_m >= 0 && c.idle_tolerance_m <= 0.1, "idle_tolerance_m",
@@ -367,7 +401,9 @@ TrainSummary Train(const TrainOptions& options,
   TrainConfig train = LoadTrainConfig(
       options.config_path.empty() ? core::ConfigPath("train/default.yaml") : options.config_path);
   const int epochs = options.epochs > 0 ? options.epochs : train.epochs;
-  const PolicyConfig policy_config = LoadPolicyConfig(PolicyConfigPath(train.policy));
+  PolicyConfig policy_config = LoadPolicyConfig(PolicyConfigPath(train.policy));
+  // a policy that never sees robot frames never sees a wrist camera (human videos have none)
+  if (!method->trains_on_robot_data()) policy_config.use_wrist_camera = false;
   IMMIMIC_THROW_UNLESS(!method->uses_human() || !options.human_path.empty(), core::InputError,
                        "method ", method->name(), " needs --human (retargeted human videos)");
   IMMIMIC_THROW_UNLESS(method->alignment_mode().empty() || !options.map_path.empty(),
@@ -423,6 +459,7 @@ TrainSummary Train(const TrainOptions& options,
                        : train.human_time_stretch;
     if (time_stretch != 1.0) human = StretchTime(human, time_stretch);
   }
+  const double robot_pace = RobotTimeCompression(train, robot, options.human_path);
 
   // normalisation from robot statistics only (the paper): human data maps through it
   PolicyNormalizer normalizer;
@@ -458,7 +495,7 @@ TrainSummary Train(const TrainOptions& options,
   }
   WriteText(partial / "config.yaml", resolved);
 
-  const DomainTensors robot_t = ToTensors(robot, normalizer);
+  const DomainTensors robot_t = ToTensors(robot, normalizer, robot_pace);
   DomainTensors human_t;
   if (method->uses_human()) human_t = ToTensors(human, normalizer);
   const std::vector<SampleRef> robot_frames = AllFrames(robot);
@@ -595,6 +632,7 @@ TrainSummary Train(const TrainOptions& options,
                         {"robot_demos", robot.demos()},
                         {"human_demos", method->uses_human() ? human.demos() : 0},
                         {"human_time_stretch", time_stretch},
+                        {"robot_time_compression", robot_pace},
                         {"robot_frames", robot.frames()},
                         {"robot_frames_dropped", recorded_robot_frames - robot.frames()},
                         {"env_args", nlohmann::json::parse(robot.env_args)}};

@@ -17,10 +17,12 @@
 
 namespace immimic::agents {
 
-// Optimisation settings (configs/train/default.yaml).
+// Optimisation settings. configs/train/default.yaml is the command line's recipe: these values,
+// except robot_time_compression, which it sets to auto (the built-in 1 lets a config file train
+// robot_only without human videos).
 struct TrainConfig {
   std::string policy = "default";  // configs/policy/<name>.yaml, or a path ending in .yaml
-  int epochs = 10;                 // passes over the robot samples
+  int epochs = 12;                 // passes over the robot samples
   int batch_size = 64;
   double learning_rate = 1e-3;
   double weight_decay = 1e-6;
@@ -53,6 +55,14 @@ struct TrainConfig {
   // > 0: robot frames in the middle of idle stretches are dropped (agents::DropIdleFrames with
   // this position tolerance in metres). 0: off (the default).
   double idle_tolerance_m = 0.0;
+  // Robot demos read at the human's pace: a robot sample at recorded frame t takes its action
+  // rows at t + round(j c) and its observation frames at t - round(k c), for compression c, so
+  // a robot chunk spans the motion of a human chunk, and execution plays one row per control
+  // step (the robot moves c times faster than its demos). Every recorded frame still starts a
+  // sample. kAutoTimeStretch ("auto"): c = the mean robot demo length (after any drops) over
+  // the mean human demo length, which needs --human (also for robot_only: the videos set the
+  // pace). 1: recorded pace. Not combinable with human_time_stretch, its inverse.
+  double robot_time_compression = 1.0;
 };
 constexpr double kAutoTimeStretch = -1.0;
 // The EMA decay for the update after optimiser step `step` (0-based), as above.

@@ -298,12 +298,14 @@ int DomainFrames::FrameAtOrAfterRecorded(int demo, int recorded) const {
   return it == end ? demo_length(demo) - 1 : static_cast<int>(it - begin);
 }
 
-int DomainFrames::ObservationFrame(int demo, int t, int k, int horizon, int stride) const {
-  return demo_start[demo] + std::max(0, t - (horizon - 1 - k) * stride);
+int DomainFrames::ObservationFrame(int demo, int t, int k, int horizon, double stride) const {
+  const int back = static_cast<int>(std::lround((horizon - 1 - k) * stride));
+  return demo_start[demo] + std::max(0, t - back);
 }
 
-int DomainFrames::ChunkFrame(int demo, int t, int j, int stride) const {
-  return demo_start[demo] + std::min(t + j * stride, demo_length(demo) - 1);
+int DomainFrames::ChunkFrame(int demo, int t, int j, double stride) const {
+  const int ahead = static_cast<int>(std::lround(j * stride));
+  return demo_start[demo] + std::min(t + ahead, demo_length(demo) - 1);
 }
 
 void ResampleToChannelFirst(const uint8_t* image, int height, int width, int size, uint8_t* out) {

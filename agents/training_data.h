@@ -38,10 +38,12 @@ struct DomainFrames {
   int frames() const { return demo_start.empty() ? 0 : demo_start.back(); }
   int demo_length(int demo) const { return demo_start[demo + 1] - demo_start[demo]; }
   // Global frame index of observation k (0 = oldest) of the window ending at frame t of demo,
-  // frames `stride` apart (PolicyConfig::frame_stride).
-  int ObservationFrame(int demo, int t, int k, int horizon, int stride = 1) const;
-  // Global frame index of action j of the chunk starting at frame t of demo, rows `stride` apart.
-  int ChunkFrame(int demo, int t, int j, int stride = 1) const;
+  // frames `stride` apart (PolicyConfig::frame_stride, times the robot time compression; a
+  // fractional offset takes the nearest frame, as the paper's evenly spaced indices do).
+  int ObservationFrame(int demo, int t, int k, int horizon, double stride = 1) const;
+  // Global frame index of action j of the chunk starting at frame t of demo, rows `stride` apart
+  // (the nearest frame for a fractional stride).
+  int ChunkFrame(int demo, int t, int j, double stride = 1) const;
   // The demo-local index of the first frame at or after recorded frame `recorded` of demo (the
   // demo's last frame if none): where an alignment to recorded frames points after a drop.
   int FrameAtOrAfterRecorded(int demo, int recorded) const;

@@ -24,6 +24,10 @@ Command RegisterDemos(CLI::App& app) {
   sub->add_option("--threads", o->threads, "Worker threads (default: one per core)")
       ->check(CLI::Range(0, 256));
   sub->add_flag("--keep-failures", o->keep_failures, "Keep unsuccessful episodes too");
+  sub->add_option("--style", o->style,
+                  "Expert motion: teleop (robots' default) or human (natural speed; the hand's "
+                  "only style, on a robot an oracle's demos)")
+      ->check(CLI::IsMember({"teleop", "human"}));
   sub->add_option("--out", *out, "Output HDF5 file")->required();
   return [o, out] {
     Progress bar("demos", std::cerr);
@@ -33,6 +37,7 @@ Command RegisterDemos(CLI::App& app) {
     nlohmann::json summary = {{"out", *out},
                               {"task", o->task},
                               {"embodiment", o->embodiment},
+                              {"style", o->style.empty() ? "default" : o->style},
                               {"attempts", s.attempts},
                               {"successes", s.successes},
                               {"success_rate", s.attempts ? double(s.successes) / s.attempts : 0},

@@ -56,6 +56,7 @@ Command RegisterEval(CLI::App& app) {
       const agents::ChunkExecutorConfig run_executor = agents::DefaultExecutorConfig(run);
       open_loop->obs_horizon = run_executor.obs_horizon;
       open_loop->frame_stride = run_executor.frame_stride;
+      open_loop->time_compression = run.robot_time_compression;
       nlohmann::json report = agents::ToJson(agents::EvaluateOpenLoop(
           agents::TrainedChunkPredictor(run, o->seed, sampler), *open_loop_data, *open_loop));
       report["run"] = *run_dir;

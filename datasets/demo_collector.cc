@@ -100,6 +100,23 @@ struct Attempt {
   std::exception_ptr error;
 };
 
+// The expert's motion style for CollectOptions::style on an embodiment.
+envs::MotionStyle ChooseStyle(const std::string& style, bool human_hand) {
+  if (style.empty()) {
+    return human_hand ? envs::MotionStyle::kHumanVideo : envs::MotionStyle::kTeleoperation;
+  }
+  IMMIMIC_THROW_UNLESS(style == "teleop" || style == "human", core::InputError, "unknown style '",
+                       style, "' (known: teleop, human)");
+  IMMIMIC_THROW_UNLESS(!human_hand || style == "human", core::InputError,
+                       "the human hand records human videos only (style human)");
+  return style == "human" ? envs::MotionStyle::kHumanVideo : envs::MotionStyle::kTeleoperation;
+}
+
+std::string StyleName(envs::MotionStyle style, bool human_hand) {
+  if (human_hand) return "human_video";
+  return style == envs::MotionStyle::kHumanVideo ? "human_pace" : "teleoperation";
+}
+
 // Runs attempt `index` on `env` (one per thread) and builds its stored episode.
 Attempt RunAttempt(envs::Env& env, const CollectOptions& o, int index) {
   const envs::EmbodimentSpec& spec = env.embodiment();
@@ -134,8 +151,7 @@ Attempt RunAttempt(envs::Env& env, const CollectOptions& o, int index) {
                             e.data()->xquat + 4 * wrist_body + 4);
     }
   };
-  const envs::MotionStyle style =
-      human ? envs::MotionStyle::kHumanVideo : envs::MotionStyle::kTeleoperation;
+  const envs::MotionStyle style = ChooseStyle(o.style, human);
   const envs::ExpertEpisode run = envs::RunExpert(env, seed, style, true, {}, 1.0, observer);
   Attempt attempt;
   attempt.success = run.success;
@@ -178,7 +194,7 @@ Attempt RunAttempt(envs::Env& env, const CollectOptions& o, int index) {
   episode.model_file = env.scene()->xml();
   episode.success = run.success;
   episode.attributes["seed"] = std::to_string(seed);
-  episode.attributes["style"] = human ? "human_video" : "teleoperation";
+  episode.attributes["style"] = StyleName(style, human);
   attempt.episode = std::move(episode);
   return attempt;
 }
@@ -198,6 +214,7 @@ CollectSummary CollectDemos(const CollectOptions& o, const std::string& out_path
   config.image_height = o.image_height;
   const auto scene = envs::SceneModel::Build(config);
   const bool human = !scene->embodiment().is_robot();
+  const envs::MotionStyle style = ChooseStyle(o.style, human);
   const int max_attempts = o.max_attempts > 0 ? o.max_attempts : 3 * o.episodes;
   const int threads = std::max(
       1, std::min(o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()),
@@ -287,7 +304,7 @@ CollectSummary CollectDemos(const CollectOptions& o, const std::string& out_path
   nlohmann::json env_args = {{"task", o.task},
                              {"embodiment", o.embodiment},
                              {"seed", o.seed},
-                             {"style", human ? "human_video" : "teleoperation"},
+                             {"style", StyleName(style, human)},
                              {"config",
                               {{"image_width", o.image_width},
                                {"image_height", o.image_height},

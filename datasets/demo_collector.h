@@ -33,6 +33,10 @@ struct CollectOptions {
   bool keep_failures = false;
   int max_attempts = 0;  // 0: 3 x episodes
   int threads = 0;       // 0: one per core; the file is identical for any thread count
+  // Motion style: "" by embodiment (teleop for a robot, human for the hand); "teleop"; or
+  // "human" on a robot: the natural-speed expert on the robot body, with actions and both
+  // cameras (an oracle's data: human pace without the embodiment gap). The hand takes only human.
+  std::string style;
   EstimatorNoise noise;
 };
 

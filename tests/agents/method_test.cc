@@ -42,8 +42,10 @@ TEST(Method, UnknownKeyInItsYamlIsAnError) {
 
 TEST(Method, DataNeedsMatchThePaper) {
   EXPECT_FALSE(MakeMethod("robot_only")->uses_human());
-  for (const char* name : {"fine_tune", "co_train", "random_map", "immimic_v", "immimic_a"}) {
+  for (const char* name :
+       {"fine_tune", "co_train", "random_map", "immimic_v", "immimic_a", "human_only"}) {
     EXPECT_TRUE(MakeMethod(name)->uses_human()) << name;
+    EXPECT_EQ(MakeMethod(name)->trains_on_robot_data(), std::string(name) != "human_only");
   }
   EXPECT_EQ(MakeMethod("immimic_a")->alignment_mode(), "action");
   EXPECT_EQ(MakeMethod("immimic_v")->alignment_mode(), "visual");
@@ -71,19 +73,29 @@ TEST(Method, SchedulesAlternateAndSwitch) {
   auto fine_tune = MakeMethod("fine_tune");
   EXPECT_EQ(Count(fine_tune->EpochSteps(4, 10, r), StepKind::kHuman), 2 * r);
   EXPECT_EQ(Count(fine_tune->EpochSteps(5, 10, r), StepKind::kRobot), 2 * r);
+
+  // human_only: as many steps as co-training, all human
+  EXPECT_EQ(Count(MakeMethod("human_only")->EpochSteps(2, 10, r), StepKind::kHuman), 2 * r);
 }
 
 TEST(Method, LinearAlphaFollowsThePaperSchedule) {
   auto method = MakeMethod("immimic_a");
   core::Rng rng(1);
-  // a = max(0, 1 - epoch / E), E = epochs (horizon 1.0)
-  EXPECT_DOUBLE_EQ(method->MixAlpha(0, 300, rng), 1.0);
-  EXPECT_DOUBLE_EQ(method->MixAlpha(150, 300, rng), 0.5);
-  EXPECT_NEAR(method->MixAlpha(299, 300, rng), 1.0 / 300, 1e-12);
+  // a = max(0, 1 - epoch / E), E = epochs - 1 (horizon 1.0, ends_on_robot): the release's 301
+  // epochs of E = 300 end on a = 0
+  EXPECT_DOUBLE_EQ(method->MixAlpha(0, 301, rng), 1.0);
+  EXPECT_DOUBLE_EQ(method->MixAlpha(150, 301, rng), 0.5);
+  EXPECT_DOUBLE_EQ(method->MixAlpha(300, 301, rng), 0.0);
+  EXPECT_DOUBLE_EQ(method->MixAlpha(0, 1, rng), 1.0);  // one epoch: only the first
   MixupSchedule half;
   half.horizon = 0.5;
-  EXPECT_DOUBLE_EQ(half.Alpha(100, 300, rng), 1.0 - 100.0 / 150.0);
-  EXPECT_DOUBLE_EQ(half.Alpha(200, 300, rng), 0.0);
+  EXPECT_DOUBLE_EQ(half.Alpha(100, 301, rng), 1.0 - 100.0 / 150.0);
+  EXPECT_DOUBLE_EQ(half.Alpha(200, 301, rng), 0.0);
+  // ends_on_robot false: E = epochs, the last epoch still mixes at 1 / epochs
+  MixupSchedule open_end;
+  open_end.ends_on_robot = false;
+  EXPECT_DOUBLE_EQ(open_end.Alpha(150, 300, rng), 0.5);
+  EXPECT_NEAR(open_end.Alpha(299, 300, rng), 1.0 / 300, 1e-12);
 }
 
 TEST(Method, BetaAlphaHasTheBetaMean) {

@@ -222,6 +222,41 @@ TEST_F(TrainerTest, HumanTimeStretchResamplesHumanVideos) {
       {"human_time_stretch: 0\n", "human_time_stretch: 40\n", "human_time_stretch: fast\n"});
 }
 
+TEST_F(TrainerTest, RobotTimeCompressionReadsRobotDemosAtTheHumansPace) {
+  const fs::path run =
+      ExpectOptionReproducibleAndEffective("co_train", "robot_time_compression: auto");
+  // auto: mean robot demo length (12 + 10) / 2 over mean human length (6 + 5 + 7) / 3
+  const auto summary = nlohmann::json::parse(core::ReadFile((run / "run.json").string()));
+  EXPECT_NEAR(summary.at("robot_time_compression").get<double>(), 11.0 / 6.0, 1e-12);
+  EXPECT_EQ(summary.at("human_time_stretch").get<double>(), 1.0);
+  EXPECT_NE(core::ReadFile((run / "config.yaml").string()).find("robot_time_compression: auto"),
+            std::string::npos);
+  EXPECT_NEAR(ReadRunInfo(run.string()).robot_time_compression, 11.0 / 6.0, 1e-12);
+  // robot_only takes the pace from --human too, and cannot guess it without
+  std::ofstream(dir_ / "auto.yaml") << "policy: " << (dir_ / "policy.yaml").string()
+                                    << "\nepochs: 1\nbatch_size: 8\nthreads: 1\n"
+                                       "robot_time_compression: auto\n";
+  TrainOptions robot_only = Options("robot_only", "robot_only");
+  robot_only.config_path = (dir_ / "auto.yaml").string();
+  EXPECT_THROW(Train(robot_only), core::InputError);
+  robot_only.human_path = human_;
+  Train(robot_only);
+  const auto robot_summary =
+      nlohmann::json::parse(core::ReadFile((dir_ / "robot_only" / "run.json").string()));
+  EXPECT_NEAR(robot_summary.at("robot_time_compression").get<double>(), 11.0 / 6.0, 1e-12);
+  ExpectRejected({"robot_time_compression: 0\n", "robot_time_compression: 40\n",
+                  "robot_time_compression: fast\n",
+                  "robot_time_compression: 4\nhuman_time_stretch: 2\n"});
+}
+
+TEST_F(TrainerTest, HumanOnlyTrainsWithoutTheWristCamera) {
+  const TrainSummary s = Train(Options("human_only", "run"));
+  EXPECT_EQ(s.steps, 18);  // 2 x ceil(22 robot frames / 8) human batches a epoch, 3 epochs
+  EXPECT_FALSE(LoadCheckpoint((dir_ / "run" / "policy").string()).policy->config().use_wrist_camera);
+  const auto loss = core::ReadFile((dir_ / "run" / "loss.csv").string());
+  EXPECT_NE(loss.find("\n3,18,"), std::string::npos) << loss;
+}
+
 TEST_F(TrainerTest, HandStallFramesAreDroppedFromTheRobotDemos) {
   // the synthetic readout moves 0.02 a frame over a range of 0.72 (still at 0.04 of it), the
   // command 0.1 over 1.9 (moving): every frame but each demo's first and last is a stall

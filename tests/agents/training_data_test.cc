@@ -74,6 +74,12 @@ TEST(TrainingData, LoadsDemosWithWindowsClampedAtTheEnds) {
   EXPECT_EQ(d.ChunkFrame(0, 2, 1, 2), 4);
   EXPECT_EQ(d.ChunkFrame(0, 3, 1, 2), 4);
   EXPECT_EQ(d.ChunkFrame(1, 0, 1, 2), 7);
+  // a fractional stride (the robot time compression) takes the nearest frame: 1.6 -> 2, 3.2 -> 3
+  EXPECT_EQ(d.ChunkFrame(0, 0, 1, 1.6), 2);
+  EXPECT_EQ(d.ChunkFrame(0, 0, 2, 1.6), 3);
+  EXPECT_EQ(d.ChunkFrame(0, 0, 3, 1.6), 4);  // 4.8 -> 5, clamped to the last frame
+  EXPECT_EQ(d.ObservationFrame(0, 4, 0, 2, 1.6), 2);
+  EXPECT_EQ(d.ObservationFrame(0, 4, 0, 3, 1.6), 1);  // 3.2 back
   options.max_demos = 1;
   EXPECT_EQ(LoadDomainFrames(path, options).demos(), 1);
   std::remove(path.c_str());

@@ -49,6 +49,26 @@ TEST(DemoCollector, RobotDemosStoreEverythingAndReplayExactly) {
   EXPECT_TRUE(r.replay_success);
 }
 
+TEST(DemoCollector, HumanStyleOnARobotIsFastWithActionsAndReplaysExactly) {
+  const std::string path = ::testing::TempDir() + "/robot_human_pace.hdf5";
+  CollectOptions o = Options("robotiq", 1);
+  o.style = "human";
+  EXPECT_EQ(CollectDemos(o, path).kept, 1);
+  const DatasetReader reader(path);
+  EXPECT_FALSE(reader.is_human());
+  EXPECT_NE(reader.env_args().find("\"human_pace\""), std::string::npos) << reader.env_args();
+  const Episode e = reader.Read(0);
+  ASSERT_TRUE(e.actions.has_value());
+  EXPECT_EQ(e.obs.at("wrist_image").shape()[0], e.num_samples);
+  EXPECT_EQ(e.attributes.at("style"), "human_pace");
+  // the natural-speed expert: about the 3-4 s a human needs, not the teleoperated 10+ s
+  EXPECT_LT(e.num_samples, 200u);
+  envs::Env env(EnvConfigFromDataset(reader));
+  const ReplayResult r = ReplayDemo(reader, 0, env);
+  EXPECT_EQ(r.max_state_divergence, 0.0);
+  EXPECT_TRUE(r.replay_success);
+}
+
 TEST(DemoCollector, HumanVideosStoreEstimatesTruthAndNoActions) {
   const std::string path = ::testing::TempDir() + "/human_videos.hdf5";
   CollectOptions o = Options("human", 2);
@@ -117,6 +137,12 @@ TEST(DemoCollector, BadOptionsAreClearErrorsAndWriteNothing) {
   CollectOptions o = Options("robotiq", 0);
   EXPECT_THROW(CollectDemos(o, path), core::InputError);
   o = Options("octopus", 1);
+  EXPECT_THROW(CollectDemos(o, path), core::InputError);
+  o = Options("robotiq", 1);
+  o.style = "sideways";  // no silent default for an unknown style
+  EXPECT_THROW(CollectDemos(o, path), core::InputError);
+  o = Options("human", 1);
+  o.style = "teleop";  // the hand has no actions to teleoperate
   EXPECT_THROW(CollectDemos(o, path), core::InputError);
   EXPECT_THROW(core::ReadFile(path), core::Error);
 }
