@@ -1,5 +1,5 @@
 #pragma once
-// The Policy contract (DESIGN.md "Contracts"): what the benchmark rolls out. Implemented by
+// The Policy contract (docs/design.md "Contracts"): what the benchmark rolls out. Implemented by
 // trained runs (a diffusion policy behind agents/chunk_executor.h), scripted experts
 // (benchmarks/expert_policy.h) and anything a user plugs in. Free of LibTorch on purpose: the
 // evaluation side builds and tests without it.

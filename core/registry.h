@@ -1,6 +1,7 @@
 #pragma once
-// A name -> factory registry. Registration happens in one explicit list per kind
-// (e.g. envs/embodiment_registry.cc), not through static initialisers scattered over files.
+// A name -> factory registry. Each kind (task, method) registers its products in one explicit
+// list (envs/task_registry.cc, agents/methods.cc), not through static initialisers scattered over
+// files; every name list, CLI listing and "unknown name" error reads that list.
 
 #include <functional>
 #include <map>
@@ -11,6 +12,14 @@
 #include "core/error.h"
 
 namespace immimic::core {
+
+// "unknown <kind> '<name>' (known: a, b, c)": the one wording of an unknown-name error.
+inline std::string UnknownNameMessage(const std::string& kind, const std::string& name,
+                                      const std::vector<std::string>& known) {
+  std::string list;
+  for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
+  return "unknown " + kind + " '" + name + "' (known: " + list + ")";
+}
 
 template <typename Product, typename... Args>
 class Registry {
@@ -34,9 +43,7 @@ class Registry {
   // Names in registration order.
   const std::vector<std::string>& Names() const { return names_; }
   std::string UnknownMessage(const std::string& name) const {
-    std::string known;
-    for (const auto& n : names_) known += (known.empty() ? "" : ", ") + n;
-    return "unknown " + kind_ + " '" + name + "' (known: " + known + ")";
+    return UnknownNameMessage(kind_, name, names_);
   }
 
  private:

@@ -1,6 +1,7 @@
 #pragma once
 // What an embodiment is, as read from configs/embodiments/<name>.yaml (see
-// docs/asset_contract.md). Data only: binding to a compiled model lives in embodiment_binding.h.
+// docs/asset_contract.md). Data only: the Env binds it to a compiled model (Env::Bind in
+// envs/env.cc; prefixed names as docs/asset_contract.md describes).
 //
 // Action layout (all embodiments):  [0:3] TCP position (world, m)
 //                                   [3:6] TCP orientation, axis-angle (world, rad)

@@ -1,5 +1,5 @@
 #pragma once
-// The Env API (DESIGN.md "Contracts"): Reset(seed) -> Observation; Step(action) ->
+// The Env API (docs/design.md "Contracts"): Reset(seed) -> Observation; Step(action) ->
 // StepResult{obs, reward, terminated, truncated, info}; observation and action specs.
 //
 // One SceneModel (compiled mjModel, read-only) may back many Envs; each Env owns its mjData.

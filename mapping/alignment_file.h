@@ -1,7 +1,7 @@
 #pragma once
-// The alignment file (DESIGN.md "Data files"): for every human demo and frame, the aligned frame
-// in every robot demo, with each pair's DTW cost and the settings used. JSON, versioned; the
-// format is documented in docs/data_formats.md ("Alignment"). Written atomically; the reader
+// The alignment file (docs/design.md "Data files"): for every human demo and frame, the aligned
+// frame in every robot demo, with each pair's DTW cost and the settings used. JSON, versioned;
+// the format is documented in docs/data_formats.md ("Alignment"). Written atomically; the reader
 // validates everything (sizes, frame ranges, monotone frames, finite costs) and names the field
 // at fault, so training code can index it without further checks.
 
