@@ -1,8 +1,8 @@
 #pragma once
 // A training method: which data it uses and how it schedules robot, human and MixUp-interpolated
-// optimisation steps (PAPER.md step 5 and "Baselines"). The trainer (agents/trainer.cc) owns the
+// optimisation steps (docs/paper.md, step 5 and "Baselines"). The trainer (agents/trainer.cc) owns the
 // network and the optimiser; a method only answers these questions, so adding one is one small
-// class, one YAML file (configs/methods/<name>.yaml) and one line in MakeMethod.
+// class, one YAML file (configs/methods/<name>.yaml) and one line in the registry (methods.cc).
 //
 // An epoch is one pass over the robot samples: R = ceil(robot samples / batch) robot-sized
 // steps. Methods that use human data run 2R steps per epoch, alternating robot and human (or

@@ -1,11 +1,13 @@
-// The paper's six methods (PAPER.md "Baselines"). Each is a small class over Method; its
-// tunables live in configs/methods/<name>.yaml.
+// The paper's six methods (docs/paper.md "Baselines") and the diagnostic human_only. Each is a
+// small class over Method that names itself (kName); its tunables live in
+// configs/methods/<name>.yaml.
 #include <cmath>
 #include <sstream>
 
 #include "agents/method.h"
 #include "core/error.h"
 #include "core/paths.h"
+#include "core/registry.h"
 
 namespace immimic::agents {
 namespace {
@@ -29,7 +31,8 @@ class RobotOnly : public Method {
  public:
   explicit RobotOnly(const core::YamlNode& yaml)
       : description_(yaml.Get<std::string>("description")) {}
-  std::string name() const override { return "robot_only"; }
+  static constexpr char kName[] = "robot_only";
+  std::string name() const override { return kName; }
   bool uses_human() const override { return false; }
   std::vector<StepKind> EpochSteps(int, int, int robot_steps) const override {
     return std::vector<StepKind>(robot_steps, StepKind::kRobot);
@@ -51,7 +54,8 @@ class FineTune : public Method {
     IMMIMIC_THROW_UNLESS(human_fraction_ > 0.0 && human_fraction_ < 1.0, core::ConfigError,
                          yaml.Where(), ": human_fraction must be in (0, 1)");
   }
-  std::string name() const override { return "fine_tune"; }
+  static constexpr char kName[] = "fine_tune";
+  std::string name() const override { return kName; }
   bool uses_human() const override { return true; }
   std::vector<StepKind> EpochSteps(int epoch, int epochs, int robot_steps) const override {
     const int human_epochs = static_cast<int>(std::lround(human_fraction_ * epochs));
@@ -73,7 +77,8 @@ class CoTrain : public Method {
  public:
   explicit CoTrain(const core::YamlNode& yaml)
       : description_(yaml.Get<std::string>("description")) {}
-  std::string name() const override { return "co_train"; }
+  static constexpr char kName[] = "co_train";
+  std::string name() const override { return kName; }
   bool uses_human() const override { return true; }
   std::vector<StepKind> EpochSteps(int, int, int robot_steps) const override {
     return Alternate(robot_steps, StepKind::kHuman);
@@ -90,7 +95,8 @@ class HumanOnly : public Method {
  public:
   explicit HumanOnly(const core::YamlNode& yaml)
       : description_(yaml.Get<std::string>("description")) {}
-  std::string name() const override { return "human_only"; }
+  static constexpr char kName[] = "human_only";
+  std::string name() const override { return kName; }
   bool uses_human() const override { return true; }
   bool trains_on_robot_data() const override { return false; }
   std::vector<StepKind> EpochSteps(int, int, int robot_steps) const override {
@@ -128,7 +134,8 @@ class MixupMethod : public Method {
 class RandomMap : public MixupMethod {
  public:
   using MixupMethod::MixupMethod;
-  std::string name() const override { return "random_map"; }
+  static constexpr char kName[] = "random_map";
+  std::string name() const override { return kName; }
   Pairing pairing() const override { return Pairing::kRandom; }
 };
 
@@ -136,7 +143,8 @@ class RandomMap : public MixupMethod {
 class ImMimicVisual : public MixupMethod {
  public:
   using MixupMethod::MixupMethod;
-  std::string name() const override { return "immimic_v"; }
+  static constexpr char kName[] = "immimic_v";
+  std::string name() const override { return kName; }
   std::string alignment_mode() const override { return "visual"; }
   Pairing pairing() const override { return Pairing::kAligned; }
 };
@@ -145,47 +153,50 @@ class ImMimicVisual : public MixupMethod {
 class ImMimicAction : public MixupMethod {
  public:
   using MixupMethod::MixupMethod;
-  std::string name() const override { return "immimic_a"; }
+  static constexpr char kName[] = "immimic_a";
+  std::string name() const override { return kName; }
   std::string alignment_mode() const override { return "action"; }
   Pairing pairing() const override { return Pairing::kAligned; }
 };
 
+using MethodRegistry = core::Registry<Method, const core::YamlNode&>;
+
 template <typename T>
-std::unique_ptr<Method> Build(const core::YamlNode& yaml) {
-  auto method = std::make_unique<T>(yaml);
-  yaml.RejectUnknownKeys();
-  return method;
+void Add(MethodRegistry* registry) {
+  registry->Register(T::kName, [](const core::YamlNode& yaml) -> std::unique_ptr<Method> {
+    auto method = std::make_unique<T>(yaml);
+    yaml.RejectUnknownKeys();
+    return method;
+  });
+}
+
+// The one list of methods, in the paper's order (then the diagnostic human_only). Adding a
+// method: a class above (or in its own file) naming itself with kName, its YAML under
+// configs/methods/, and a line here.
+const MethodRegistry& Registry() {
+  static const MethodRegistry registry = [] {
+    MethodRegistry r("method");
+    Add<RobotOnly>(&r);
+    Add<FineTune>(&r);
+    Add<CoTrain>(&r);
+    Add<RandomMap>(&r);
+    Add<ImMimicVisual>(&r);
+    Add<ImMimicAction>(&r);
+    Add<HumanOnly>(&r);
+    return r;
+  }();
+  return registry;
 }
 
 }  // namespace
 
-const std::vector<std::string>& MethodNames() {
-  // adding a method: a class above (or in its own file), configs/methods/<name>.yaml, a name
-  // here and a line in MakeMethod
-  static const std::vector<std::string> kNames = {"robot_only", "fine_tune", "co_train",
-                                                  "random_map", "immimic_v", "immimic_a",
-                                                  "human_only"};
-  return kNames;
-}
+const std::vector<std::string>& MethodNames() { return Registry().Names(); }
 
 std::unique_ptr<Method> MakeMethod(const std::string& name, const std::string& config_path) {
-  bool known = false;
-  std::string names;
-  for (const auto& n : MethodNames()) {
-    known = known || n == name;
-    names += (names.empty() ? "" : ", ") + n;
-  }
-  IMMIMIC_THROW_UNLESS(known, core::InputError, "unknown method '", name, "' (known: ", names, ")");
+  IMMIMIC_THROW_UNLESS(Registry().Contains(name), core::InputError, Registry().UnknownMessage(name));
   const std::string path =
       config_path.empty() ? core::ConfigPath("methods/" + name + ".yaml") : config_path;
-  const core::YamlNode yaml = core::YamlNode::LoadFile(path);
-  if (name == "robot_only") return Build<RobotOnly>(yaml);
-  if (name == "fine_tune") return Build<FineTune>(yaml);
-  if (name == "co_train") return Build<CoTrain>(yaml);
-  if (name == "random_map") return Build<RandomMap>(yaml);
-  if (name == "immimic_v") return Build<ImMimicVisual>(yaml);
-  if (name == "human_only") return Build<HumanOnly>(yaml);
-  return Build<ImMimicAction>(yaml);
+  return Registry().Make(name, core::YamlNode::LoadFile(path));
 }
 
 }  // namespace immimic::agents

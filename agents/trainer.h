@@ -1,6 +1,6 @@
 #pragma once
 // Trains a Diffusion Policy with a method (agents/method.h) on robot demos and, for the methods
-// that use them, retargeted human videos and a DTW alignment (PAPER.md steps 5 and 6).
+// that use them, retargeted human videos and a DTW alignment (docs/paper.md, steps 5 and 6).
 //
 // The run folder: config.yaml (everything resolved: training settings, policy sizes, method,
 // data files, seed, software version), policy/ (weights, normaliser, policy config: what eval and

@@ -64,7 +64,7 @@ DomainFrames LoadDomainFrames(const std::string& path, const DomainLoadOptions& 
 
 // Resamples every demo in time by `factor` (> 1 slows it down): a demo of n frames becomes
 // round((n - 1) * factor) + 1 frames, frame j drawn from recorded time min(j / factor, n - 1).
-// Why: teleoperated robot demos are about 4.5-4.8x slower than human motion (PAPER.md), so a
+// Why: teleoperated robot demos are about 4.5-4.8x slower than human motion (docs/paper.md), so a
 // human action chunk of Ta frames spans that much more motion than a robot chunk; stretched, the
 // two chunk kinds cover the same motion per step. Positions, hand dimensions and same-hemisphere
 // proprio quaternions (then renormalised) interpolate linearly between the two nearest recorded

@@ -1,8 +1,9 @@
-// immimic list [--json]: the registered embodiments and tasks.
+// immimic list [--json]: the registered embodiments, tasks and methods.
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "agents/method.h"
 #include "cli/commands.h"
 #include "envs/embodiment_spec.h"
 #include "envs/task.h"
@@ -10,31 +11,30 @@
 namespace immimic::cli {
 
 Command RegisterList(CLI::App& app) {
-  auto* sub = app.add_subcommand("list", "List the registered embodiments and tasks");
+  auto* sub = app.add_subcommand("list", "List the registered embodiments, tasks and methods");
   auto json = std::make_shared<bool>(false);
   auto names_only = std::make_shared<std::string>();
   sub->add_flag("--json", *json, "Print JSON");
   sub->add_option("--names", *names_only, "Print only these names, one per line")
-      ->check(CLI::IsMember({"embodiments", "tasks"}));
+      ->check(CLI::IsMember({"embodiments", "tasks", "methods"}));
   return [json, names_only] {
-    const auto& embodiments = envs::EmbodimentNames();
-    const auto& tasks = envs::TaskNames();
-    if (!names_only->empty()) {
-      for (const auto& name : *names_only == "embodiments" ? embodiments : tasks) {
-        std::cout << name << "\n";
+    const std::vector<std::pair<std::string, std::vector<std::string>>> lists = {
+        {"embodiments", envs::EmbodimentNames()},
+        {"tasks", envs::TaskNames()},
+        {"methods", agents::MethodNames()}};
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [kind, names] : lists) {
+      if (!names_only->empty() && kind != *names_only) continue;
+      if (!names_only->empty()) {
+        for (const auto& name : names) std::cout << name << "\n";
+      } else if (!*json) {
+        std::cout << kind << ":";
+        for (const auto& name : names) std::cout << " " << name;
+        std::cout << "\n";
       }
-      return 0;
+      out[kind] = names;
     }
-    if (*json) {
-      nlohmann::json out = {{"embodiments", embodiments}, {"tasks", tasks}};
-      std::cout << out.dump(2) << "\n";
-      return 0;
-    }
-    std::cout << "embodiments:";
-    for (const auto& name : embodiments) std::cout << " " << name;
-    std::cout << "\ntasks:";
-    for (const auto& name : tasks) std::cout << " " << name;
-    std::cout << "\n";
+    if (*json && names_only->empty()) std::cout << out.dump(2) << "\n";
     return 0;
   };
 }

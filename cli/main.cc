@@ -1,11 +1,13 @@
 // The `immimic` executable: parses the command line, runs one subcommand, and turns every
 // project error into one clear line on stderr and exit code 2 (1 for failures at run time).
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/registry.h"
 #include "core/paths.h"
 
 int main(int argc, char** argv) {
@@ -29,14 +31,11 @@ int main(int argc, char** argv) {
   add(immimic::cli::RegisterRetarget);
   add(immimic::cli::RegisterMap);
   // CLI11 would only say "a subcommand is required": name the unknown command instead
-  std::string known;
-  bool is_known = false;
-  for (const auto& [sub, command] : commands) {
-    known += (known.empty() ? "" : ", ") + sub->get_name();
-    is_known = is_known || (argc > 1 && sub->get_name() == argv[1]);
-  }
-  if (argc > 1 && argv[1][0] != '-' && !is_known) {
-    std::cerr << "error: unknown command '" << argv[1] << "' (known: " << known << ")\n";
+  std::vector<std::string> known;
+  for (const auto& [sub, command] : commands) known.push_back(sub->get_name());
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::find(known.begin(), known.end(), argv[1]) == known.end()) {
+    std::cerr << "error: " << immimic::core::UnknownNameMessage("command", argv[1], known) << "\n";
     return 2;
   }
   try {

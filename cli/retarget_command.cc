@@ -1,10 +1,14 @@
 // immimic retarget: human videos -> actions and proprioception of one end-effector.
 
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "core/error.h"
+#include "core/registry.h"
 #include "core/strict_yaml.h"
+#include "envs/embodiment_spec.h"
 #include "mapping/open_loop_replay.h"
 #include "mapping/retarget_dataset.h"
 
@@ -21,9 +25,8 @@ Command RegisterRetarget(CLI::App& app) {
       "retarget", "Retarget human hand keypoints to an end-effector's actions (new HDF5 file)");
   sub->add_option("--human", o->human, "Human-video HDF5 file (immimic demos --embodiment human)")
       ->required();
-  sub->add_option("--embodiment", o->embodiment, "robotiq|fin_ray|allegro|ability")
-      ->required()
-      ->check(CLI::IsMember({"robotiq", "fin_ray", "allegro", "ability"}));
+  sub->add_option("--embodiment", o->embodiment, "A robot end-effector (immimic list)")
+      ->required();
   sub->add_option("--config", o->config,
                   "Retargeting YAML (default: configs/retarget/<embodiment>.yaml)");
   sub->add_option("--out", o->out, "Output HDF5 file")->required();
@@ -32,6 +35,10 @@ Command RegisterRetarget(CLI::App& app) {
                 "Open-loop check: replay the retargeted actions on the robot from each human "
                 "episode's seed and report the success rate");
   return [o] {
+    const auto& robots = envs::RobotEmbodimentNames();
+    IMMIMIC_THROW_UNLESS(std::find(robots.begin(), robots.end(), o->embodiment) != robots.end(),
+                         core::InputError,
+                         core::UnknownNameMessage("end-effector", o->embodiment, robots));
     const mapping::RetargetConfig config =
         o->config.empty() ? mapping::LoadRetargetConfig(o->embodiment)
                           : mapping::ParseRetargetConfig(core::YamlNode::LoadFile(o->config));

@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/paths.h"
+#include "core/registry.h"
 #include "core/rng.h"
 #include "core/rotation.h"
 #include "datasets/dataset_writer.h"
@@ -105,8 +106,8 @@ envs::MotionStyle ChooseStyle(const std::string& style, bool human_hand) {
   if (style.empty()) {
     return human_hand ? envs::MotionStyle::kHumanVideo : envs::MotionStyle::kTeleoperation;
   }
-  IMMIMIC_THROW_UNLESS(style == "teleop" || style == "human", core::InputError, "unknown style '",
-                       style, "' (known: teleop, human)");
+  IMMIMIC_THROW_UNLESS(style == "teleop" || style == "human", core::InputError,
+                       core::UnknownNameMessage("style", style, {"teleop", "human"}));
   IMMIMIC_THROW_UNLESS(!human_hand || style == "human", core::InputError,
                        "the human hand records human videos only (style human)");
   return style == "human" ? envs::MotionStyle::kHumanVideo : envs::MotionStyle::kTeleoperation;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/paths.h"
+#include "core/registry.h"
 
 namespace immimic::envs {
 
@@ -99,12 +100,21 @@ EmbodimentSpec ParseEmbodimentSpec(const core::YamlNode& root) {
   return spec;
 }
 
+const std::vector<std::string>& RobotEmbodimentNames() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const auto& name : EmbodimentNames()) {
+      if (LoadEmbodimentSpec(name).is_robot()) names.push_back(name);
+    }
+    return names;
+  }();
+  return kNames;
+}
+
 EmbodimentSpec LoadEmbodimentSpec(const std::string& name) {
   const auto& names = EmbodimentNames();
   if (std::find(names.begin(), names.end(), name) == names.end()) {
-    std::string known;
-    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-    throw core::InputError("unknown embodiment '" + name + "' (known: " + known + ")");
+    throw core::InputError(core::UnknownNameMessage("embodiment", name, names));
   }
   const std::string path = core::ConfigPath("embodiments/" + name + ".yaml");
   EmbodimentSpec spec = ParseEmbodimentSpec(core::YamlNode::LoadFile(path));

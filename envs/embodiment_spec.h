@@ -66,5 +66,7 @@ EmbodimentSpec LoadEmbodimentSpec(const std::string& name);
 
 // Registered embodiments, in the order the CLI lists them.
 const std::vector<std::string>& EmbodimentNames();
+// The registered robot end-effectors (every embodiment but the human hand), in the same order.
+const std::vector<std::string>& RobotEmbodimentNames();
 
 }  // namespace immimic::envs

@@ -4,10 +4,6 @@
 
 #include "core/error.h"
 #include "envs/mujoco_runtime.h"
-#include "envs/tasks/flip.h"
-#include "envs/tasks/hammer.h"
-#include "envs/tasks/pick_place.h"
-#include "envs/tasks/push.h"
 
 namespace immimic::envs {
 
@@ -40,24 +36,6 @@ void TabletopCube::RandomizeObjects(const mjModel* m, mjData* d, core::Rng& rng)
 bool TabletopCube::IsSuccess(const mjModel* m, const mjData* d) const {
   const int body = mj_name2id(m, mjOBJ_BODY, "cube");
   return d->xpos[3 * body + 2] > kTableHeight + kHalfSize + 0.10;
-}
-
-const std::vector<std::string>& TaskNames() {
-  // adding a task: one class under envs/tasks/, its MJCF under assets/objects/, its YAML under
-  // configs/tasks/, a name here and a line in MakeTask
-  static const std::vector<std::string> kNames = {"pick_place", "push", "hammer", "flip"};
-  return kNames;
-}
-
-std::unique_ptr<Task> MakeTask(const std::string& name) {
-  if (name.empty()) return std::make_unique<TabletopCube>();
-  if (name == "pick_place") return std::make_unique<PickPlace>();
-  if (name == "push") return std::make_unique<Push>();
-  if (name == "hammer") return std::make_unique<Hammer>();
-  if (name == "flip") return std::make_unique<Flip>();
-  std::string known;
-  for (const auto& n : TaskNames()) known += (known.empty() ? "" : ", ") + n;
-  throw core::InputError("unknown task '" + name + "' (known: " + known + ")");
 }
 
 }  // namespace immimic::envs

@@ -1,7 +1,7 @@
 #pragma once
 // A task owns its objects (MJCF parts), their initial-state randomisation and its success
-// predicate. Adding a task: one class, one MJCF under assets/objects/, one YAML, one line in
-// envs/task.cc (TaskNames and MakeTask).
+// predicate. Adding a task: one class, one MJCF under assets/objects/, one YAML, its expert's
+// planner, and one entry in envs/task_registry.cc.
 
 #include <mujoco/mujoco.h>
 

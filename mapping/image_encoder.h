@@ -1,5 +1,5 @@
 #pragma once
-// Image features for visual DTW (ImMimic-V, PAPER.md step 4): any encoder behind ImageEncoder
+// Image features for visual DTW (ImMimic-V, docs/paper.md, step 4): any encoder behind ImageEncoder
 // turns a video into one feature vector per frame, compared by VisualFrameDistance.
 //
 // No pretrained weights can be downloaded here, and mapping/ stays free of LibTorch, so the

@@ -1,6 +1,6 @@
 #pragma once
 // Aligns every demo of a retargeted human dataset with every demo of a robot dataset of the same
-// end-effector (PAPER.md step 4) and builds the alignment file.
+// end-effector (docs/paper.md, step 4) and builds the alignment file.
 //  - action mode: ActionFrameDistance on the actions [TCP position, axis-angle, hand]; hand
 //    dimensions are divided by their action range from the embodiment config (a Robotiq command
 //    of 0..255 and an Allegro angle then count alike) and weighted joint_weight / k, so the whole

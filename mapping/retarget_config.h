@@ -1,5 +1,5 @@
 #pragma once
-// How human hand keypoints map onto one end-effector (PAPER.md step 3), read strictly from
+// How human hand keypoints map onto one end-effector (docs/paper.md, step 3), read strictly from
 // configs/retarget/<embodiment>.yaml. Frames:
 //   wrist  the human wrist (MediaPipe keypoint 0) as obs/wrist_pose gives it;
 //   TCP    the end-effector's tool centre point, whose world pose is the action's pose.

@@ -1,6 +1,6 @@
 #pragma once
 // Retargets a whole human-video dataset to one end-effector: a new HDF5 file, the human dataset
-// plus what the end-effector's policy reads (PAPER.md step 3, as in the paper the retargeted
+// plus what the end-effector's policy reads (docs/paper.md, step 3, as in the paper the retargeted
 // action serves as proprioception for human samples):
 //   data/demo_N/actions        T x (6 + hand)  [TCP position, TCP axis-angle, hand], absolute
 //   data/demo_N/obs/eef_pose   T x (7 + hand)  [TCP position, TCP quaternion wxyz, hand]

@@ -1,5 +1,5 @@
 #pragma once
-// Retargeting human hand keypoints to one end-effector (PAPER.md step 3).
+// Retargeting human hand keypoints to one end-effector (docs/paper.md, step 3).
 //
 // Per frame, over the hand values q (action units, within [low, high] of each dimension):
 //   min_q  r(q)^T r(q) + beta ||u(q) - u_prev||^2,   u = (q - low) / (high - low)

@@ -20,15 +20,6 @@ double FoldedYaw(const double* wxyz, double period) {
   return yaw - period * std::floor(yaw / period + 0.5);
 }
 
-std::unique_ptr<TaskPlanner> MakeTaskPlanner(const std::string& task) {
-  if (task.empty()) return MakeLiftPlanner();
-  if (task == "pick_place") return MakePickPlacePlanner();
-  if (task == "push") return MakePushPlanner();
-  if (task == "hammer") return MakeHammerPlanner();
-  if (task == "flip") return MakeFlipPlanner();
-  throw core::InputError("no scripted expert for task '" + task + "'");
-}
-
 Eigen::VectorXd BlendHand(const EmbodimentSpec& spec, double fingers, double thumb) {
   const Eigen::VectorXd open = spec.OpenHand(), closed = spec.ClosedHand();
   Eigen::VectorXd hand(open.size());

@@ -1,5 +1,6 @@
 #pragma once
-// One planner per task, each in its own file; MakeTaskPlanner (planners.cc) maps names to them.
+// One planner per task, each in its own file; the task registry (envs/task_registry.cc) maps
+// names to them.
 // Shared grasp geometry lives here so every planner grasps the same way.
 
 #include <memory>

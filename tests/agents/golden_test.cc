@@ -92,7 +92,7 @@ TEST(Golden, DemosAlignmentAndWeightsKeepTheirDigests) {
   Train(train);
 
   EXPECT_EQ(core::Sha256OfFile(robot),
-            "3add3b5d448e388123db0263e2708b61cb4acf2ea611bf07d768b4b64948990d");
+            "c6dab3773fa091ea39e0136183be06e107acf9df7c74c96f1e9c3cbde3061033");
   EXPECT_EQ(AlignmentDigest(map),
             "d726d066b692e193530467cdd828cb5dddab21124b81a69ce6b0325f62a20013");
   EXPECT_EQ(WeightsDigest(train.out_dir),
