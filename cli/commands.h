@@ -20,5 +20,6 @@ Command RegisterTrain(CLI::App& app);
 Command RegisterEval(CLI::App& app);
 Command RegisterRetarget(CLI::App& app);
 Command RegisterMap(CLI::App& app);
+Command RegisterSuite(CLI::App& app);
 
 }  // namespace immimic::cli

@@ -5,12 +5,48 @@
 
 #include "agents/open_loop.h"
 #include "agents/trained_policy.h"
+#include "benchmarks/expert_policy.h"
 #include "benchmarks/rollout.h"
+#include "core/error.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "datasets/demo_replay.h"
 
 namespace immimic::cli {
+namespace {
+
+struct ExpertOptions {
+  std::string style, task, embodiment;
+  int width = 84, height = 84;
+};
+
+// The scripted expert as the policy (the ceiling row of a suite): the same episodes, rollout
+// and report as a trained run's evaluation.
+int EvaluateExpert(const ExpertOptions& e, const benchmarks::RolloutOptions& options) {
+  IMMIMIC_THROW_UNLESS(!e.task.empty() && !e.embodiment.empty(), core::InputError,
+                       "--expert needs --task and --embodiment");
+  envs::EnvConfig config;
+  config.task = e.task;
+  config.embodiment = e.embodiment;
+  config.image_width = e.width;
+  config.image_height = e.height;
+  const envs::MotionStyle style =
+      e.style == "human" ? envs::MotionStyle::kHumanVideo : envs::MotionStyle::kTeleoperation;
+  const agents::PolicyFactory factory = [config, style] {
+    return std::make_unique<benchmarks::ExpertPolicy>(config, style);
+  };
+  Progress bar("eval", std::cerr);
+  const benchmarks::RolloutResult result = benchmarks::EvaluatePolicy(
+      config, factory, options, [&](int done, int total) { bar.Update(done, total); });
+  bar.Finish();
+  nlohmann::json report = benchmarks::ToJson(result);
+  report["method"] = "expert";
+  report["expert_style"] = e.style;
+  std::cout << report.dump() << "\n";
+  return 0;
+}
+
+}  // namespace
 
 Command RegisterEval(CLI::App& app) {
   auto run_dir = std::make_shared<std::string>();
@@ -21,7 +57,19 @@ Command RegisterEval(CLI::App& app) {
   auto open_loop = std::make_shared<agents::OpenLoopOptions>();
   auto torch_unet = std::make_shared<bool>(false);
   auto* sub = app.add_subcommand("eval", "Evaluate a trained run in simulation (JSON report)");
-  sub->add_option("--run", *run_dir, "Run folder from immimic train")->required();
+  auto expert = std::make_shared<ExpertOptions>();
+  auto* run_option = sub->add_option("--run", *run_dir, "Run folder from immimic train");
+  auto* expert_option =
+      sub->add_option("--expert", expert->style,
+                      "Evaluate the scripted expert instead of a run: teleop or human pace")
+          ->check(CLI::IsMember({"teleop", "human"}));
+  run_option->excludes(expert_option);
+  sub->add_option("--task", expert->task, "With --expert: the task");
+  sub->add_option("--embodiment", expert->embodiment, "With --expert: the end-effector");
+  sub->add_option("--width", expert->width, "With --expert: image width")
+      ->check(CLI::Range(8, 1920));
+  sub->add_option("--height", expert->height, "With --expert: image height")
+      ->check(CLI::Range(8, 1080));
   sub->add_option("--episodes", o->episodes, "Episodes")->check(CLI::Range(1, 100000));
   sub->add_option("--seed", o->seed, "Evaluation seed (episode seeds derive from it)");
   sub->add_option("--threads", o->threads, "Rollout threads (default: one per core)")
@@ -48,7 +96,10 @@ Command RegisterEval(CLI::App& app) {
       ->check(CLI::Range(0, 1000000));
   sub->add_option("--stride", open_loop->stride, "Open loop: check every N-th frame")
       ->check(CLI::Range(1, 1000000));
-  return [run_dir, o, replan_every, ensemble_decay, open_loop_data, open_loop, torch_unet] {
+  return [run_dir, o, replan_every, ensemble_decay, open_loop_data, open_loop, torch_unet,
+          expert] {
+    if (!expert->style.empty()) return EvaluateExpert(*expert, *o);
+    IMMIMIC_THROW_UNLESS(!run_dir->empty(), core::InputError, "eval needs --run or --expert");
     const agents::TrainedRunInfo run = agents::ReadRunInfo(*run_dir);
     const agents::SamplerBackend sampler =
         *torch_unet ? agents::SamplerBackend::kTorch : agents::SamplerBackend::kEigen;

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add(immimic::cli::RegisterEval);
   add(immimic::cli::RegisterRetarget);
   add(immimic::cli::RegisterMap);
+  add(immimic::cli::RegisterSuite);
   // CLI11 would only say "a subcommand is required": name the unknown command instead
   std::vector<std::string> known;
   for (const auto& [sub, command] : commands) known.push_back(sub->get_name());

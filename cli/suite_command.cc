@@ -1,0 +1,118 @@
+// immimic suite run|status|report: a benchmark suite from data to its report (suite/).
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "suite/report.h"
+#include "suite/runner.h"
+#include "suite/stage_graph.h"
+#include "suite/suite_spec.h"
+
+namespace immimic::cli {
+namespace fs = std::filesystem;
+namespace {
+
+struct SuiteOptions {
+  std::string suite, out, cache;
+  int workers = 0;
+};
+
+std::string SelfExecutable() {
+  std::error_code error;
+  const fs::path self = fs::read_symlink("/proc/self/exe", error);
+  IMMIMIC_THROW_UNLESS(!error, core::Error, "cannot find the immimic executable");
+  return self.string();
+}
+
+// The suite a report folder was run with: its copy of the suite file and the cache it used.
+struct SuiteFolder {
+  suite::SuiteSpec spec;
+  std::string cache;
+};
+
+SuiteFolder ReadSuiteFolder(const std::string& dir) {
+  IMMIMIC_THROW_UNLESS(fs::exists(dir + "/suite.yaml") && fs::exists(dir + "/cache_path.txt"),
+                       core::InputError, dir, ": not a suite folder (no suite.yaml)");
+  return {suite::LoadSuiteSpec(dir + "/suite.yaml"), core::ReadFile(dir + "/cache_path.txt")};
+}
+
+int Report(const std::string& dir, const SuiteFolder& folder) {
+  const auto graph = suite::BuildStageGraph(folder.spec);
+  suite::WriteReports(suite::CollectResults(folder.spec, graph, folder.cache), dir);
+  std::cout << "report: " << dir << "/report.md\n";
+  return 0;
+}
+
+int Run(const SuiteOptions& o) {
+  const suite::SuiteSpec spec = suite::LoadSuiteSpec(o.suite);
+  const std::string cache = fs::absolute(o.cache.empty() ? o.out + "/cache" : o.cache).string();
+  fs::create_directories(o.out);
+  core::WriteFileAtomically(o.out + "/suite.yaml", core::ReadFile(spec.source));
+  core::WriteFileAtomically(o.out + "/cache_path.txt", cache);
+  const suite::StageGraph graph = suite::BuildStageGraph(spec);
+  suite::RunOptions run;
+  run.cache = cache;
+  run.executable = SelfExecutable();
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  run.workers = o.workers > 0 ? o.workers : std::max(1, cores / spec.threads_per_job);
+  std::cerr << "suite " << spec.name << ": " << graph.stages.size() << " stages, " << run.workers
+            << " workers, cache " << cache << "\n";
+  const suite::RunSummary summary =
+      suite::RunGraph(graph, run, [](const std::string& line) { std::cerr << line << "\n"; });
+  std::cerr << "ran " << summary.ran << ", reused " << summary.reused << ", failed "
+            << summary.failed << ", skipped " << summary.skipped << "\n";
+  for (const auto& failure : summary.failures) std::cerr << "failed: " << failure << "\n";
+  Report(o.out, {spec, cache});
+  return summary.failed > 0 ? 1 : 0;
+}
+
+int Status(const std::string& dir) {
+  const SuiteFolder folder = ReadSuiteFolder(dir);
+  const auto graph = suite::BuildStageGraph(folder.spec);
+  const auto states = suite::ReadStates(folder.cache, graph);
+  std::map<std::string, int> counts;
+  for (size_t i = 0; i < graph.stages.size(); ++i) {
+    std::cout << suite::StateName(states[i]) << "\t" << graph.stages[i].label << "\t"
+              << graph.stages[i].key.substr(0, 12) << "\n";
+    ++counts[suite::StateName(states[i])];
+  }
+  std::cout << "total " << graph.stages.size();
+  for (const auto& [state, count] : counts) std::cout << ", " << state << " " << count;
+  std::cout << "\n";
+  return 0;
+}
+
+}  // namespace
+
+Command RegisterSuite(CLI::App& app) {
+  auto o = std::make_shared<SuiteOptions>();
+  auto dir = std::make_shared<std::string>();
+  auto* sub = app.add_subcommand("suite", "Run a benchmark suite, or show its status or report");
+  sub->require_subcommand(1);
+  auto* run = sub->add_subcommand("run", "Run a suite (resumes: finished stages are reused)");
+  run->add_option("suite", o->suite, "A shipped suite (configs/suites/) or a .yaml file")
+      ->required();
+  run->add_option("--out", o->out, "Report folder")->required();
+  run->add_option("--cache", o->cache, "Stage cache shared between suites (default: OUT/cache)");
+  run->add_option("--workers", o->workers, "Stages at a time (default: cores / threads_per_job)")
+      ->check(CLI::Range(1, 256));
+  auto* status = sub->add_subcommand("status", "What is done, running and left");
+  status->add_option("dir", *dir, "Report folder of a suite run")->required();
+  auto* report = sub->add_subcommand("report", "Rebuild the reports from what is finished");
+  report->add_option("dir", *dir, "Report folder of a suite run")->required();
+  return [o, dir, run, status] {
+    if (run->parsed()) return Run(*o);
+    if (status->parsed()) return Status(*dir);
+    return Report(*dir, ReadSuiteFolder(*dir));
+  };
+}
+
+}  // namespace immimic::cli

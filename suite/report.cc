@@ -1,0 +1,166 @@
+#include "suite/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "core/atomic_file.h"
+#include "core/paths.h"
+#include "core/sha256.h"
+
+namespace immimic::suite {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr double kSignificance = 0.05;
+
+// One method on one cell: its evaluations over the training seeds.
+struct Row {
+  std::string task, embodiment, method;
+  std::vector<nlohmann::json> seeds;      // {seed, successes, episodes}
+  std::map<std::pair<uint64_t, int>, bool> outcome;  // (seed, episode) -> success
+  std::vector<double> sparc, ldlj;
+  double eval_seconds = 0.0, train_seconds = 0.0;
+};
+
+double Mean(const std::vector<double>& v) {
+  if (v.empty()) return std::nan("");
+  double sum = 0;
+  for (double x : v) sum += x;
+  return sum / v.size();
+}
+
+nlohmann::json NumberOrNull(double x) { return std::isfinite(x) ? nlohmann::json(x) : nullptr; }
+
+double StageSeconds(const std::string& dir) {
+  const auto done = nlohmann::json::parse(core::ReadFile(dir + "/done.json"));
+  return done.value("seconds", 0.0);
+}
+
+void AddEvaluation(const Stage& stage, const std::string& dir, Row* row, double train_seconds) {
+  const auto eval = nlohmann::json::parse(core::ReadFile(dir + "/eval.json"));
+  row->seeds.push_back({{"seed", stage.seed},
+                        {"successes", eval.at("successes")},
+                        {"episodes", eval.at("episodes")}});
+  for (const auto& episode : eval.at("per_episode")) {
+    row->outcome[{stage.seed, episode.at("index").get<int>()}] = episode.at("success").get<bool>();
+    if (!episode.at("sparc").is_null()) row->sparc.push_back(episode.at("sparc").get<double>());
+    if (!episode.at("ldlj").is_null()) row->ldlj.push_back(episode.at("ldlj").get<double>());
+  }
+  row->eval_seconds += StageSeconds(dir);
+  row->train_seconds += train_seconds;
+}
+
+nlohmann::json Comparison(const Row& a, const Row& b) {
+  int a_only = 0, b_only = 0, pairs = 0;
+  for (const auto& [key, a_success] : a.outcome) {
+    const auto found = b.outcome.find(key);
+    if (found == b.outcome.end()) continue;
+    ++pairs;
+    a_only += a_success && !found->second;
+    b_only += !a_success && found->second;
+  }
+  const double p = McNemarExactP(a_only, b_only);
+  std::string verdict = "cannot tell";
+  if (p < kSignificance) verdict = (a_only > b_only ? a.method : b.method) + " better";
+  return {{"task", a.task}, {"embodiment", a.embodiment}, {"a", a.method}, {"b", b.method},
+          {"pairs", pairs}, {"a_only", a_only}, {"b_only", b_only}, {"p_value", p},
+          {"verdict", verdict}};
+}
+
+}  // namespace
+
+double McNemarExactP(int a_only, int b_only) {
+  const int n = a_only + b_only, k = std::min(a_only, b_only);
+  if (n == 0) return 1.0;
+  // P(X <= k) for X ~ Binomial(n, 1/2), summed in log space
+  double tail = 0.0;
+  for (int i = 0; i <= k; ++i) {
+    tail += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) -
+                     n * std::log(2.0));
+  }
+  return std::min(1.0, 2.0 * tail);
+}
+
+std::pair<double, double> WilsonInterval(int k, int n) {
+  if (n == 0) return {0.0, 1.0};
+  const double z = 1.959964, p = static_cast<double>(k) / n, d = 1 + z * z / n;
+  const double centre = (p + z * z / (2.0 * n)) / d;
+  const double half = z * std::sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / d;
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
+                              const std::string& cache) {
+  const std::vector<StageState> states = ReadStates(cache, graph);
+  std::map<std::string, Row> rows;  // "task/embodiment/method"
+  std::vector<std::string> order;
+  std::map<std::string, double> action_distance;  // "task/embodiment"
+  nlohmann::json missing = nlohmann::json::array();
+  for (size_t i = 0; i < graph.stages.size(); ++i) {
+    const Stage& stage = graph.stages[i];
+    const bool evaluation = stage.kind == "eval" || stage.kind == "expert_eval";
+    if (states[i] != StageState::kDone) {
+      if (evaluation) missing.push_back({{"stage", stage.label}, {"state", StateName(states[i])}});
+      continue;
+    }
+    const std::string dir = StageDir(cache, stage);
+    if (stage.kind == "map" && stage.label.size() > 7 &&
+        stage.label.compare(stage.label.size() - 7, 7, " action") == 0) {
+      const auto summary = nlohmann::json::parse(core::ReadFile(dir + "/summary.json"));
+      const std::string cell = stage.label.substr(4, stage.label.size() - 11);
+      action_distance[cell] = summary.value("action_distance", std::nan(""));
+    }
+    if (!evaluation) continue;
+    const std::string name = stage.task + "/" + stage.embodiment + "/" + stage.method;
+    if (!rows.count(name)) order.push_back(name);
+    Row& row = rows[name];
+    row.task = stage.task, row.embodiment = stage.embodiment, row.method = stage.method;
+    const double train_seconds =
+        stage.deps.empty() ? 0.0 : StageSeconds(StageDir(cache, graph.stages[stage.deps[0]]));
+    AddEvaluation(stage, dir, &row, train_seconds);
+  }
+  nlohmann::json cells = nlohmann::json::array(), timing = nlohmann::json::array();
+  nlohmann::json comparisons = nlohmann::json::array();
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Row& row = rows.at(order[i]);
+    int k = 0, n = 0;
+    for (const auto& s : row.seeds) {
+      k += s.at("successes").get<int>();
+      n += s.at("episodes").get<int>();
+    }
+    const auto [low, high] = WilsonInterval(k, n);
+    const std::string cell = row.task + "/" + row.embodiment;
+    cells.push_back({{"task", row.task}, {"embodiment", row.embodiment}, {"method", row.method},
+                     {"seeds", row.seeds}, {"successes", k}, {"episodes", n},
+                     {"success_rate", n ? static_cast<double>(k) / n : 0.0},
+                     {"interval_95", {low, high}}, {"sparc_mean", NumberOrNull(Mean(row.sparc))},
+                     {"ldlj_mean", NumberOrNull(Mean(row.ldlj))},
+                     {"action_distance", NumberOrNull(action_distance.count(cell)
+                                                          ? action_distance.at(cell)
+                                                          : std::nan(""))}});
+    timing.push_back({{"task", row.task}, {"embodiment", row.embodiment}, {"method", row.method},
+                      {"train_seconds", row.train_seconds}, {"eval_seconds", row.eval_seconds}});
+    for (size_t j = i + 1; j < order.size(); ++j) {
+      const Row& b = rows.at(order[j]);
+      if (b.task != row.task || b.embodiment != row.embodiment) continue;
+      if (row.method == "expert" || b.method == "expert") continue;
+      comparisons.push_back(Comparison(row, b));
+    }
+  }
+  const std::string spec_json = SuiteSpecJson(spec);
+  return {{"suite", spec.name},
+          {"suite_hash", core::Sha256Hex(spec_json)},
+          {"spec", nlohmann::json::parse(spec_json)},
+          {"version", core::SoftwareVersion()},
+          {"stages", {{"total", graph.stages.size()},
+                      {"done", std::count(states.begin(), states.end(), StageState::kDone)}}},
+          {"cells", cells},
+          {"comparisons", comparisons},
+          {"missing", missing},
+          {"timing", timing}};
+}
+
+}  // namespace immimic::suite

@@ -1,0 +1,111 @@
+// WriteReports (suite/report.h): results.json, results.csv and report.md from the results.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "core/atomic_file.h"
+#include "suite/report.h"
+
+namespace immimic::suite {
+namespace {
+
+std::string Fixed(double x, int digits = 2) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.*f", digits, x);
+  return buffer;
+}
+
+std::string Csv(const nlohmann::json& results) {
+  std::ostringstream csv;
+  csv << "task,embodiment,method,successes,episodes,success_rate,low_95,high_95,sparc_mean,"
+         "ldlj_mean,action_distance\n";
+  auto number = [](const nlohmann::json& x) { return x.is_null() ? std::string() : Fixed(x.get<double>(), 4); };
+  for (const auto& c : results.at("cells")) {
+    csv << c.at("task").get<std::string>() << "," << c.at("embodiment").get<std::string>() << ","
+        << c.at("method").get<std::string>() << "," << c.at("successes") << ","
+        << c.at("episodes") << "," << Fixed(c.at("success_rate").get<double>(), 4) << ","
+        << Fixed(c.at("interval_95")[0].get<double>(), 4) << ","
+        << Fixed(c.at("interval_95")[1].get<double>(), 4) << "," << number(c.at("sparc_mean"))
+        << "," << number(c.at("ldlj_mean")) << "," << number(c.at("action_distance")) << "\n";
+  }
+  return csv.str();
+}
+
+std::string Markdown(const nlohmann::json& results) {
+  // every cell and method the suite names, so that a missing result shows as missing
+  std::vector<std::string> cells, methods;
+  const auto& spec = results.at("spec");
+  for (const auto& task : spec.at("tasks")) {
+    for (const auto& embodiment : spec.at("embodiments")) {
+      cells.push_back(task.get<std::string>() + " x " + embodiment.get<std::string>());
+    }
+  }
+  if (spec.at("expert_row").get<bool>()) methods.push_back("expert");
+  for (const auto& method : spec.at("methods")) methods.push_back(method);
+  std::map<std::pair<std::string, std::string>, std::string> entry;
+  for (const auto& c : results.at("cells")) {
+    const std::string cell = c.at("task").get<std::string>() + " x " +
+                             c.at("embodiment").get<std::string>();
+    const std::string method = c.at("method");
+    if (std::find(cells.begin(), cells.end(), cell) == cells.end()) cells.push_back(cell);
+    if (std::find(methods.begin(), methods.end(), method) == methods.end()) {
+      methods.push_back(method);
+    }
+    entry[{method, cell}] = Fixed(c.at("success_rate").get<double>()) + " [" +
+                            Fixed(c.at("interval_95")[0].get<double>()) + "-" +
+                            Fixed(c.at("interval_95")[1].get<double>()) + "] (" +
+                            std::to_string(c.at("successes").get<int>()) + "/" +
+                            std::to_string(c.at("episodes").get<int>()) + ")";
+  }
+  std::ostringstream md;
+  md << "# Suite `" << results.at("suite").get<std::string>() << "`\n\n"
+     << "Software " << results.at("version").get<std::string>() << ", suite hash `"
+     << results.at("suite_hash").get<std::string>().substr(0, 16) << "`, stages done "
+     << results.at("stages").at("done") << "/" << results.at("stages").at("total") << ".\n\n"
+     << "Success rate [95 % Wilson interval] (successes/episodes, over the training seeds):\n\n"
+     << "| method |";
+  for (const auto& cell : cells) md << " " << cell << " |";
+  md << "\n|---|";
+  for (size_t i = 0; i < cells.size(); ++i) md << "---|";
+  md << "\n";
+  for (const auto& method : methods) {
+    md << "| " << method << " |";
+    for (const auto& cell : cells) {
+      const auto found = entry.find({method, cell});
+      md << " " << (found == entry.end() ? "missing" : found->second) << " |";
+    }
+    md << "\n";
+  }
+  if (!results.at("missing").empty()) {
+    md << "\nMissing evaluations (their stage's state; a failed stage's log is in its cache "
+          "folder, `immimic suite status` lists them):\n\n";
+    for (const auto& m : results.at("missing")) {
+      md << "- " << m.at("stage").get<std::string>() << ": " << m.at("state").get<std::string>()
+         << "\n";
+    }
+  }
+  md << "\nPaired comparisons (exact McNemar test over the same seeds and episodes; "
+        "'cannot tell' at p >= 0.05):\n\n| cell | A | B | only A succeeded | only B | p | verdict |\n"
+        "|---|---|---|---|---|---|---|\n";
+  for (const auto& c : results.at("comparisons")) {
+    md << "| " << c.at("task").get<std::string>() << " x " << c.at("embodiment").get<std::string>()
+       << " | " << c.at("a").get<std::string>() << " | " << c.at("b").get<std::string>() << " | "
+       << c.at("a_only") << " | " << c.at("b_only") << " | "
+       << Fixed(c.at("p_value").get<double>(), 3) << " | " << c.at("verdict").get<std::string>()
+       << " |\n";
+  }
+  return md.str();
+}
+
+}  // namespace
+
+void WriteReports(const nlohmann::json& results, const std::string& out_dir) {
+  std::filesystem::create_directories(out_dir);
+  core::WriteFileAtomically(out_dir + "/results.json", results.dump(2) + "\n");
+  core::WriteFileAtomically(out_dir + "/results.csv", Csv(results));
+  core::WriteFileAtomically(out_dir + "/report.md", Markdown(results));
+}
+
+}  // namespace immimic::suite

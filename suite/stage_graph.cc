@@ -1,0 +1,229 @@
+#include "suite/stage_graph.h"
+
+#include <filesystem>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "agents/method.h"
+#include "core/atomic_file.h"
+#include "core/paths.h"
+#include "core/sha256.h"
+#include "core/strict_yaml.h"
+
+namespace immimic::suite {
+namespace {
+
+// The text of a config file the stage reads, so that editing it changes the key.
+std::string ConfigText(const std::string& relative) {
+  return core::ReadFile(core::ConfigPath(relative));
+}
+
+// The training config and the policy config it names.
+std::string TrainConfigTexts(const std::string& config) {
+  const std::string path = TrainConfigPath(config);
+  std::string text = core::ReadFile(path);
+  const core::YamlNode yaml = core::YamlNode::LoadFile(path);
+  const std::string policy = yaml.GetOr<std::string>("policy", "default");
+  const bool is_path = policy.size() > 5 && policy.compare(policy.size() - 5, 5, ".yaml") == 0;
+  return text + "\n---\n" +
+         (is_path ? core::ReadFile(policy) : ConfigText("policy/" + policy + ".yaml"));
+}
+
+class GraphBuilder {
+ public:
+  explicit GraphBuilder(const SuiteSpec& spec) : spec_(spec) {}
+
+  // Adds a stage once: stages with equal keys are one stage.
+  int Add(Stage stage, const nlohmann::json& settings) {
+    nlohmann::json identity = settings;
+    identity["kind"] = stage.kind;
+    identity["version"] = core::SoftwareVersion();
+    for (int dep : stage.deps) identity["deps"].push_back(graph_.stages[dep].key);
+    stage.key = core::Sha256Hex(identity.dump());
+    const auto found = index_.find(stage.key);
+    if (found != index_.end()) return found->second;
+    graph_.stages.push_back(std::move(stage));
+    return index_[graph_.stages.back().key] = static_cast<int>(graph_.stages.size()) - 1;
+  }
+
+  std::vector<std::string> Threads() const {
+    return {"--threads", std::to_string(spec_.threads_per_job)};
+  }
+  std::vector<std::string> ImageSize() const {
+    const std::string size = std::to_string(spec_.data.image_size);
+    return {"--width", size, "--height", size};
+  }
+
+  int Demos(const std::string& task, const std::string& embodiment, int episodes, uint64_t seed,
+            const std::string& kind, const std::string& style) {
+    Stage s;
+    s.kind = kind;
+    s.label = kind + " " + task + "/" + embodiment + " x" + std::to_string(episodes);
+    s.args = {"demos", "--task", task, "--embodiment", embodiment, "--episodes",
+              std::to_string(episodes), "--seed", std::to_string(seed), "--out", "{dir}/data.hdf5"};
+    if (!style.empty()) s.args.insert(s.args.end(), {"--style", style});
+    for (const auto& a : ImageSize()) s.args.push_back(a);
+    for (const auto& a : Threads()) s.args.push_back(a);
+    s.output = "data.hdf5";
+    s.stdout_file = "summary.json";
+    const nlohmann::json settings = {
+        {"task", task},
+        {"embodiment", embodiment},
+        {"episodes", episodes},
+        {"seed", seed},
+        {"style", style},
+        {"image_size", spec_.data.image_size},
+        {"configs",
+         Hash(ConfigText("tasks/" + task + ".yaml") +
+              ConfigText("embodiments/" + embodiment + ".yaml"))}};
+    return Add(std::move(s), settings);
+  }
+
+  int Retarget(int human, const std::string& task, const std::string& embodiment) {
+    Stage s;
+    s.kind = "retarget";
+    s.label = "retarget " + task + "/" + embodiment;
+    s.deps = {human};
+    s.args = {"retarget", "--human", "{dep:0}/data.hdf5", "--embodiment", embodiment,
+              "--out", "{dir}/data.hdf5"};
+    s.output = "data.hdf5";
+    s.stdout_file = "summary.json";
+    return Add(std::move(s), {{"embodiment", embodiment},
+                              {"configs", Hash(ConfigText("retarget/" + embodiment + ".yaml"))}});
+  }
+
+  int Map(int retargeted, int robot, const std::string& mode, const std::string& cell) {
+    Stage s;
+    s.kind = "map";
+    s.label = "map " + cell + " " + mode;
+    s.deps = {retargeted, robot};
+    s.args = {"map",    "--human", "{dep:0}/data.hdf5", "--robot", "{dep:1}/data.hdf5",
+              "--mode", mode,      "--out",             "{dir}/map.json"};
+    s.output = "map.json";
+    s.stdout_file = "summary.json";
+    return Add(std::move(s), {{"mode", mode}});
+  }
+
+  std::string Hash(const std::string& text) const { return core::Sha256Hex(text); }
+
+  StageGraph Build();
+
+ private:
+  const SuiteSpec& spec_;
+  StageGraph graph_;
+  std::map<std::string, int> index_;
+};
+
+StageGraph GraphBuilder::Build() {
+  const SuiteSpec& s = spec_;
+  const std::string train_texts = TrainConfigTexts(s.train.config);
+  const nlohmann::json eval_settings = {{"episodes", s.eval.episodes},
+                                        {"seed", s.eval.seed},
+                                        {"replan_every", s.eval.replan_every},
+                                        {"ensemble_decay", s.eval.ensemble_decay},
+                                        {"max_steps", s.eval.max_steps}};
+  auto eval_args = [&](std::vector<std::string> args) {
+    for (const std::string& a :
+         {std::string("--episodes"), std::to_string(s.eval.episodes), std::string("--seed"),
+          std::to_string(s.eval.seed), std::string("--max-steps"),
+          std::to_string(s.eval.max_steps), std::string("--threads"),
+          std::to_string(s.threads_per_job)}) {
+      args.push_back(a);
+    }
+    return args;
+  };
+  for (const std::string& task : s.tasks) {
+    const int human = Demos(task, "human", s.data.human_videos, s.data.human_seed,
+                            "human_videos", "");
+    for (const std::string& embodiment : s.embodiments) {
+      const std::string cell = task + "/" + embodiment;
+      const int robot =
+          Demos(task, embodiment, s.data.robot_demos, s.data.robot_seed, "robot_demos", "");
+      const int retargeted = Retarget(human, task, embodiment);
+      if (s.expert_row) {
+        Stage e;
+        e.kind = "expert_eval";
+        e.label = "eval " + cell + "/expert";
+        e.task = task, e.embodiment = embodiment, e.method = "expert";
+        e.args = eval_args({"eval", "--expert", "human", "--task", task, "--embodiment",
+                            embodiment, "--width", std::to_string(s.data.image_size),
+                            "--height", std::to_string(s.data.image_size)});
+        e.stdout_file = "eval.json";
+        e.output = "eval.json";
+        nlohmann::json settings = eval_settings;
+        settings.update({{"task", task}, {"embodiment", embodiment},
+                         {"image_size", s.data.image_size}});
+        Add(std::move(e), settings);
+      }
+      for (const std::string& method : s.methods) {
+        const std::string mode = agents::MakeMethod(method)->alignment_mode();
+        for (uint64_t seed : s.seeds) {
+          Stage t;
+          t.kind = "train";
+          t.label = "train " + cell + "/" + method + "/s" + std::to_string(seed);
+          // every method reads the human videos: robot_only takes only their pace from them
+          t.deps = {robot, retargeted};
+          t.args = {"train",  "--method", method, "--robot", "{dep:0}/data.hdf5", "--human",
+                    "{dep:1}/data.hdf5", "--config", TrainConfigPath(s.train.config), "--seed",
+                    std::to_string(seed), "--task", task, "--embodiment", embodiment,
+                    "--out", "{dir}/run"};
+          if (!mode.empty()) {
+            t.deps.push_back(Map(retargeted, robot, mode, cell));
+            t.args.insert(t.args.end(), {"--map", "{dep:2}/map.json"});
+          }
+          if (s.train.epochs > 0) {
+            t.args.insert(t.args.end(), {"--epochs", std::to_string(s.train.epochs)});
+          }
+          t.output = "run";
+          t.stdout_file = "summary.json";
+          const int train = Add(std::move(t), {{"method", method},
+                                               {"seed", seed},
+                                               {"epochs", s.train.epochs},
+                                               {"train_configs", Hash(train_texts)},
+                                               {"method_config",
+                                                Hash(ConfigText("methods/" + method + ".yaml"))}});
+          Stage e;
+          e.kind = "eval";
+          e.label = "eval " + cell + "/" + method + "/s" + std::to_string(seed);
+          e.deps = {train};
+          e.task = task, e.embodiment = embodiment, e.method = method, e.seed = seed;
+          e.args = eval_args({"eval", "--run", "{dep:0}/run", "--replan-every",
+                              std::to_string(s.eval.replan_every), "--ensemble-decay",
+                              std::to_string(s.eval.ensemble_decay)});
+          e.stdout_file = "eval.json";
+          e.output = "eval.json";
+          Add(std::move(e), eval_settings);
+        }
+      }
+    }
+  }
+  return graph_;
+}
+
+}  // namespace
+
+StageGraph BuildStageGraph(const SuiteSpec& spec) { return GraphBuilder(spec).Build(); }
+
+std::string StageDir(const std::string& cache, const Stage& stage) {
+  return (std::filesystem::path(cache) / stage.kind / stage.key).string();
+}
+
+std::vector<std::string> ResolvedArgs(const std::string& cache, const StageGraph& graph,
+                                      const Stage& stage) {
+  std::vector<std::string> args;
+  for (std::string arg : stage.args) {
+    const size_t dir = arg.find("{dir}");
+    if (dir != std::string::npos) arg.replace(dir, 5, StageDir(cache, stage));
+    const size_t dep = arg.find("{dep:");
+    if (dep != std::string::npos) {
+      const size_t end = arg.find('}', dep);
+      const int n = std::stoi(arg.substr(dep + 5, end - dep - 5));
+      arg.replace(dep, end - dep + 1, StageDir(cache, graph.stages[stage.deps[n]]));
+    }
+    args.push_back(arg);
+  }
+  return args;
+}
+
+}  // namespace immimic::suite

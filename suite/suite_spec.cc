@@ -1,0 +1,155 @@
+#include "suite/suite_spec.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "agents/method.h"
+#include "core/error.h"
+#include "core/paths.h"
+#include "core/registry.h"
+#include "core/strict_yaml.h"
+#include "envs/embodiment_spec.h"
+#include "envs/task.h"
+
+namespace immimic::suite {
+namespace fs = std::filesystem;
+namespace {
+
+bool EndsWithYaml(const std::string& s) {
+  return s.size() > 5 && s.compare(s.size() - 5, 5, ".yaml") == 0;
+}
+
+std::vector<std::string> Names(const core::YamlNode& root, const std::string& key,
+                               const std::string& kind, const std::vector<std::string>& known) {
+  std::vector<std::string> names;
+  for (const core::YamlNode& item : root.Child(key).Items()) {
+    const std::string name = item.As<std::string>();
+    IMMIMIC_THROW_UNLESS(std::find(known.begin(), known.end(), name) != known.end(),
+                         core::InputError, root.Where(), ".", key, ": ",
+                         core::UnknownNameMessage(kind, name, known));
+    IMMIMIC_THROW_UNLESS(std::find(names.begin(), names.end(), name) == names.end(),
+                         core::ConfigError, root.Where(), ".", key, ": '", name, "' twice");
+    names.push_back(name);
+  }
+  IMMIMIC_THROW_UNLESS(!names.empty(), core::ConfigError, root.Where(), ".", key,
+                       " must name at least one ", kind);
+  return names;
+}
+
+void ReadData(const core::YamlNode& node, DataSpec* d) {
+  d->robot_demos = node.GetOr<int>("robot_demos", d->robot_demos);
+  d->human_videos = node.GetOr<int>("human_videos", d->human_videos);
+  d->robot_seed = node.GetOr<uint64_t>("robot_seed", d->robot_seed);
+  d->human_seed = node.GetOr<uint64_t>("human_seed", d->human_seed);
+  d->image_size = node.GetOr<int>("image_size", d->image_size);
+  auto check = [&](bool ok, const char* rule) {
+    IMMIMIC_THROW_UNLESS(ok, core::ConfigError, node.Where(), ": ", rule);
+  };
+  check(d->robot_demos >= 1, "robot_demos must be at least 1");
+  check(d->human_videos >= 1, "human_videos must be at least 1");
+  check(d->image_size >= 8 && d->image_size <= 1024, "image_size must be in 8..1024");
+}
+
+void ReadEval(const core::YamlNode& node, EvalSpec* e) {
+  e->episodes = node.GetOr<int>("episodes", e->episodes);
+  e->seed = node.GetOr<uint64_t>("seed", e->seed);
+  e->replan_every = node.GetOr<int>("replan_every", e->replan_every);
+  e->ensemble_decay = node.GetOr<double>("ensemble_decay", e->ensemble_decay);
+  e->max_steps = node.GetOr<int>("max_steps", e->max_steps);
+  auto check = [&](bool ok, const char* rule) {
+    IMMIMIC_THROW_UNLESS(ok, core::ConfigError, node.Where(), ": ", rule);
+  };
+  check(e->episodes >= 1, "episodes must be at least 1");
+  check(e->replan_every >= 1, "replan_every must be at least 1");
+  check(e->ensemble_decay >= 0 && e->ensemble_decay < 1, "ensemble_decay must be in [0, 1)");
+  check(e->max_steps >= 0, "max_steps must be >= 0");
+}
+
+}  // namespace
+
+std::string TrainConfigPath(const std::string& name) {
+  return EndsWithYaml(name) ? name : core::ConfigPath("train/" + name + ".yaml");
+}
+
+std::vector<std::string> SuiteNames() {
+  std::vector<std::string> names;
+  const fs::path dir = fs::path(core::ConfigPath("suites/quick.yaml")).parent_path();
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+SuiteSpec LoadSuiteSpec(const std::string& name_or_path) {
+  std::string path = name_or_path;
+  if (!EndsWithYaml(name_or_path)) {
+    const auto known = SuiteNames();
+    IMMIMIC_THROW_UNLESS(std::find(known.begin(), known.end(), name_or_path) != known.end(),
+                         core::InputError, core::UnknownNameMessage("suite", name_or_path, known));
+    path = core::ConfigPath("suites/" + name_or_path + ".yaml");
+  }
+  const core::YamlNode root = core::YamlNode::LoadFile(path);
+  SuiteSpec s;
+  s.source = path;
+  s.name = root.Get<std::string>("name");
+  s.tasks = Names(root, "tasks", "task", envs::TaskNames());
+  s.embodiments = Names(root, "embodiments", "end-effector", envs::RobotEmbodimentNames());
+  s.methods = Names(root, "methods", "method", agents::MethodNames());
+  for (const core::YamlNode& item : root.Child("seeds").Items()) {
+    s.seeds.push_back(item.As<uint64_t>());
+  }
+  IMMIMIC_THROW_UNLESS(!s.seeds.empty(), core::ConfigError, root.Where(),
+                       ".seeds must name at least one training seed");
+  if (root.Has("data")) ReadData(root.Child("data"), &s.data);
+  if (root.Has("train")) {
+    const core::YamlNode train = root.Child("train");
+    s.train.config = train.GetOr<std::string>("config", s.train.config);
+    s.train.epochs = train.GetOr<int>("epochs", s.train.epochs);
+    IMMIMIC_THROW_UNLESS(s.train.epochs >= 0, core::ConfigError, train.Where(),
+                         ": epochs must be >= 0 (0: the config's)");
+    std::string path;
+    try {
+      path = TrainConfigPath(s.train.config);
+    } catch (const core::Error&) {  // a shipped name that is not there
+    }
+    IMMIMIC_THROW_UNLESS(!path.empty() && fs::exists(path), core::ConfigError, train.Where(),
+                         ": no training config '", s.train.config, "'");
+  }
+  if (root.Has("eval")) ReadEval(root.Child("eval"), &s.eval);
+  s.expert_row = root.GetOr<bool>("expert_row", s.expert_row);
+  s.threads_per_job = root.GetOr<int>("threads_per_job", s.threads_per_job);
+  IMMIMIC_THROW_UNLESS(s.threads_per_job >= 1, core::ConfigError, root.Where(),
+                       ": threads_per_job must be at least 1");
+  root.RejectUnknownKeys();
+  return s;
+}
+
+std::string SuiteSpecJson(const SuiteSpec& s) {
+  const nlohmann::json json = {
+      {"name", s.name},
+      {"tasks", s.tasks},
+      {"embodiments", s.embodiments},
+      {"methods", s.methods},
+      {"seeds", s.seeds},
+      {"data",
+       {{"robot_demos", s.data.robot_demos},
+        {"human_videos", s.data.human_videos},
+        {"robot_seed", s.data.robot_seed},
+        {"human_seed", s.data.human_seed},
+        {"image_size", s.data.image_size}}},
+      {"train", {{"config", s.train.config}, {"epochs", s.train.epochs}}},
+      {"eval",
+       {{"episodes", s.eval.episodes},
+        {"seed", s.eval.seed},
+        {"replan_every", s.eval.replan_every},
+        {"ensemble_decay", s.eval.ensemble_decay},
+        {"max_steps", s.eval.max_steps}}},
+      {"expert_row", s.expert_row},
+      {"threads_per_job", s.threads_per_job}};
+  return json.dump();
+}
+
+}  // namespace immimic::suite

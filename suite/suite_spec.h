@@ -1,0 +1,55 @@
+#pragma once
+// A benchmark suite: which cells (task x end-effector), methods, training seeds, data sizes,
+// training recipe and evaluation settings to run, read strictly from YAML (configs/suites/).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace immimic::suite {
+
+struct DataSpec {
+  int robot_demos = 5;
+  int human_videos = 100;
+  uint64_t robot_seed = 0;  // demos --seed for the robot demos
+  uint64_t human_seed = 0;  // demos --seed for the human videos
+  int image_size = 84;      // stored square images
+};
+
+struct TrainSpec {
+  std::string config = "default";  // configs/train/<name>.yaml or a path ending in .yaml
+  int epochs = 0;                  // > 0 overrides the config's
+};
+
+struct EvalSpec {
+  int episodes = 50;
+  uint64_t seed = 1000;
+  int replan_every = 8;
+  double ensemble_decay = 0.0;  // 0: no temporal ensemble
+  int max_steps = 450;          // 0: the env's own limit
+};
+
+struct SuiteSpec {
+  std::string name;
+  std::string source;  // the file it was read from
+  std::vector<std::string> tasks, embodiments, methods;
+  std::vector<uint64_t> seeds;  // training seeds
+  DataSpec data;
+  TrainSpec train;
+  EvalSpec eval;
+  // The scripted expert at the human's pace on the same evaluation episodes: the ceiling row.
+  bool expert_row = true;
+  int threads_per_job = 1;  // threads each stage uses (demos, eval; training takes its config's)
+};
+
+// `name_or_path`: a shipped suite (configs/suites/<name>.yaml) or a path ending in .yaml. Throws
+// core::ConfigError naming the file and key for a malformed file or a bad value, and
+// core::InputError listing the known names for an unknown suite, task, end-effector or method.
+SuiteSpec LoadSuiteSpec(const std::string& name_or_path);
+// The shipped suites, from configs/suites/.
+std::vector<std::string> SuiteNames();
+// The resolved spec as canonical JSON text (its hash identifies the suite's results).
+std::string SuiteSpecJson(const SuiteSpec& spec);
+// configs/train/<name>.yaml, or the name itself if it is a path ending in .yaml.
+std::string TrainConfigPath(const std::string& name);
+
+}  // namespace immimic::suite

@@ -1,0 +1,100 @@
+// A tiny suite end to end through the CLI: real demos, retargeting, DTW, training and
+// evaluation. Reruns reuse every finished stage; 1 or 2 workers and a run killed midway give the
+// same results; a failing stage is reported while independent stages finish.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "tests/cli/cli_runner.h"
+
+namespace immimic::suite {
+namespace {
+namespace fs = std::filesystem;
+using testing::RunCommand;
+using testing::RunImmimic;
+
+class SuiteRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::CliTempPath("suite_run", "dir");
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ + "/policy.yaml")
+        << "image_size: 16\nobs_horizon: 2\naction_horizon: 4\n"
+           "encoder: {channels: [4, 8], keypoints: 4, feature_dim: 8}\n"
+           "unet: {down_dims: [8, 16], groups: 4, step_embed_dim: 8}\n";
+    std::ofstream(dir_ + "/train.yaml") << "policy: " << dir_ << "/policy.yaml\nepochs: 1\n"
+                                        << "batch_size: 32\nwarmup_steps: 2\nthreads: 1\n"
+                                           "robot_time_compression: auto\n";
+    WriteSuite("tiny.yaml", 2);
+    WriteSuite("bad_replan.yaml", 8);  // more than the 4-step chunk: evaluations fail
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void WriteSuite(const std::string& name, int replan) {
+    std::ofstream(dir_ + "/" + name)
+        << "name: tiny\ntasks: [push]\nembodiments: [robotiq]\n"
+           "methods: [robot_only, immimic_a]\nseeds: [0]\n"
+           "data: {robot_demos: 1, human_videos: 2, image_size: 32}\n"
+           "train: {config: " << dir_ << "/train.yaml}\n"
+        << "eval: {episodes: 2, max_steps: 30, replan_every: " << replan << "}\n"
+        << "threads_per_job: 1\n";
+  }
+  testing::CliRun Suite(const std::string& file, const std::string& out, int workers,
+                        const std::string& cache = "") {
+    return RunImmimic("suite run " + dir_ + "/" + file + " --out " + dir_ + "/" + out +
+                      " --workers " + std::to_string(workers) +
+                      (cache.empty() ? "" : " --cache " + dir_ + "/" + cache));
+  }
+  // The figures of a results.json: everything but the timings.
+  nlohmann::json Figures(const std::string& out) const {
+    auto json = nlohmann::json::parse(core::ReadFile(dir_ + "/" + out + "/results.json"));
+    return {{"cells", json.at("cells")}, {"comparisons", json.at("comparisons")}};
+  }
+
+  std::string dir_;
+};
+
+TEST_F(SuiteRunTest, RerunsReuseWorkersAndKillsDoNotChangeTheResults) {
+  const testing::CliRun first = Suite("tiny.yaml", "a", 2);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("report.md"), std::string::npos);
+  const nlohmann::json figures = Figures("a");
+  ASSERT_EQ(figures.at("cells").size(), 3u);  // expert, robot_only, immimic_a
+  EXPECT_EQ(figures.at("cells")[0].at("method"), "expert");
+  EXPECT_EQ(figures.at("comparisons").size(), 1u);
+  EXPECT_TRUE(fs::exists(dir_ + "/a/report.md") && fs::exists(dir_ + "/a/results.csv"));
+
+  const testing::CliRun again = Suite("tiny.yaml", "a", 2);
+  EXPECT_NE(again.err.find("ran 0, reused 9"), std::string::npos) << again.err;
+  const testing::CliRun status = RunImmimic("suite status " + dir_ + "/a");
+  EXPECT_NE(status.out.find("total 9, done 9"), std::string::npos) << status.out;
+
+  ASSERT_EQ(Suite("tiny.yaml", "b", 1).exit_code, 0);
+  EXPECT_EQ(Figures("b"), figures);
+
+  // killed a few seconds in (the stages it started are orphaned), then run again
+  RunCommand("timeout -s KILL 3 " + std::string(IMMIMIC_CLI) + " suite run " + dir_ +
+             "/tiny.yaml --out " + dir_ + "/c --workers 2");
+  const testing::CliRun resumed = Suite("tiny.yaml", "c", 2);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(Figures("c"), figures);
+}
+
+TEST_F(SuiteRunTest, AFailingStageIsReportedAndIndependentStagesFinish) {
+  const testing::CliRun run = Suite("bad_replan.yaml", "bad", 2);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("FAILED eval push/robotiq/robot_only/s0"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("log: "), std::string::npos);
+  const auto results = nlohmann::json::parse(core::ReadFile(dir_ + "/bad/results.json"));
+  ASSERT_EQ(results.at("cells").size(), 1u);  // the expert's evaluation does not depend on them
+  EXPECT_EQ(results.at("cells")[0].at("method"), "expert");
+  EXPECT_NE(core::ReadFile(dir_ + "/bad/report.md").find("missing"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace immimic::suite
