@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "suite/launcher.h"
 #include "suite/report.h"
 #include "suite/runner.h"
 #include "suite/stage_graph.h"
@@ -62,11 +63,17 @@ int Run(const SuiteOptions& o) {
   run.cache = cache;
   run.executable = SelfExecutable();
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  run.workers = o.workers > 0 ? o.workers : std::max(1, cores / spec.threads_per_job);
-  std::cerr << "suite " << spec.name << ": " << graph.stages.size() << " stages, " << run.workers
-            << " workers, cache " << cache << "\n";
-  const suite::RunSummary summary =
-      suite::RunGraph(graph, run, [](const std::string& line) { std::cerr << line << "\n"; });
+  const std::unique_ptr<suite::Launcher> launcher =
+      suite::MpiWorldSize() > 1
+          ? suite::MakeMpiLauncher()
+          : suite::MakeLocalLauncher(o.workers > 0 ? o.workers
+                                                   : std::max(1, cores / spec.threads_per_job));
+  std::cerr << "suite " << spec.name << ": " << graph.stages.size() << " stages, "
+            << launcher->capacity()
+            << (suite::MpiWorldSize() > 1 ? " MPI ranks" : " workers") << ", cache " << cache
+            << "\n";
+  const suite::RunSummary summary = suite::RunGraph(
+      graph, run, *launcher, [](const std::string& line) { std::cerr << line << "\n"; });
   std::cerr << "ran " << summary.ran << ", reused " << summary.reused << ", failed "
             << summary.failed << ", skipped " << summary.skipped << "\n";
   for (const auto& failure : summary.failures) std::cerr << "failed: " << failure << "\n";
@@ -109,7 +116,20 @@ Command RegisterSuite(CLI::App& app) {
   auto* report = sub->add_subcommand("report", "Rebuild the reports from what is finished");
   report->add_option("dir", *dir, "Report folder of a suite run")->required();
   return [o, dir, run, status] {
-    if (run->parsed()) return Run(*o);
+    if (run->parsed()) {
+      // under mpirun every rank runs this command: rank 0 schedules, the others run stages
+      if (suite::MpiWorldSize() > 1 && suite::MpiRank() != 0) {
+        suite::RunMpiWorker();
+        suite::FinalizeMpi();
+        return 0;
+      }
+      int code = 0;
+      {
+        code = Run(*o);  // the MPI launcher tells the workers to stop when it goes
+      }
+      suite::FinalizeMpi();
+      return code;
+    }
     if (status->parsed()) return Status(*dir);
     return Report(*dir, ReadSuiteFolder(*dir));
   };

@@ -16,6 +16,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "suite/launcher.h"
 
 namespace immimic::suite {
 namespace fs = std::filesystem;
@@ -32,27 +33,6 @@ bool ProcessAlive(int pid) {
   return close == std::string::npos || close + 2 >= text.size() || text[close + 2] != 'Z';
 }
 
-// Starts `executable args...` with stdout and stderr sent to files; returns the child's pid.
-int Spawn(const std::string& executable, const std::vector<std::string>& args,
-          const std::string& stdout_path, const std::string& stderr_path) {
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(executable.c_str()));
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  const int pid = fork();
-  IMMIMIC_THROW_UNLESS(pid >= 0, core::Error, "cannot start a stage process");
-  if (pid == 0) {
-    const int out = open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out < 0 || err < 0) _exit(126);
-    dup2(out, STDOUT_FILENO);
-    dup2(err, STDERR_FILENO);
-    execv(executable.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 // Clears what an interrupted run left in a stage folder, keeping a training checkpoint.
 void PrepareFolder(const fs::path& dir) {
   if (fs::exists(dir)) {
@@ -65,15 +45,14 @@ void PrepareFolder(const fs::path& dir) {
 }
 
 struct Running {
-  int stage = 0;
   Clock::time_point start;
 };
 
 class Scheduler {
  public:
-  Scheduler(const StageGraph& graph, const RunOptions& options,
+  Scheduler(const StageGraph& graph, const RunOptions& options, Launcher& launcher,
             const std::function<void(const std::string&)>& progress)
-      : graph_(graph), options_(options), progress_(progress),
+      : graph_(graph), options_(options), launcher_(launcher), progress_(progress),
         states_(ReadStates(options.cache, graph)) {}
 
   RunSummary Run();
@@ -86,15 +65,16 @@ class Scheduler {
     return true;
   }
   void Start(int i);
-  void Finish(int pid, int status);
+  void Finish(const LaunchResult& result);
   void SkipDependants();
   std::string Eta() const;
 
   const StageGraph& graph_;
   const RunOptions& options_;
+  Launcher& launcher_;
   const std::function<void(const std::string&)>& progress_;
   std::vector<StageState> states_;
-  std::map<int, Running> running_;
+  std::map<int, Running> running_;  // stage -> when it started
   std::map<std::string, std::pair<double, int>> seconds_by_kind_;
   RunSummary summary_;
   int finished_ = 0;
@@ -107,23 +87,29 @@ void Scheduler::Start(int i) {
   std::vector<std::string> args = ResolvedArgs(options_.cache, graph_, stage);
   if (stage.kind == "train" && fs::exists(dir / "run.partial")) args.push_back("--resume");
   const std::string out = stage.stdout_file.empty() ? "stdout.txt" : stage.stdout_file;
-  const int pid = Spawn(options_.executable, args, (dir / (out + ".tmp")).string(),
-                        (dir / "log.txt").string());
+  args.insert(args.begin(), options_.executable);
+  // written before the start, so that a killed run always leaves it beside an orphan
   core::WriteFileAtomically((dir / "running.json").string(),
-                            nlohmann::json{{"pid", pid}, {"runner", getpid()}}.dump());
-  running_[pid] = {i, Clock::now()};
+                            nlohmann::json{{"pid", 0}, {"runner", getpid()}}.dump());
+  const int pid = launcher_.Start(
+      {i, args, (dir / (out + ".tmp")).string(), (dir / "log.txt").string()});
+  if (pid > 0) {
+    core::WriteFileAtomically((dir / "running.json").string(),
+                              nlohmann::json{{"pid", pid}, {"runner", getpid()}}.dump());
+  }
+  running_[i] = {Clock::now()};
   states_[i] = StageState::kRunning;
 }
 
-void Scheduler::Finish(int pid, int status) {
-  const Running run = running_.at(pid);
-  running_.erase(pid);
-  const Stage& stage = graph_.stages[run.stage];
+void Scheduler::Finish(const LaunchResult& result) {
+  const Running run = running_.at(result.stage);
+  running_.erase(result.stage);
+  const Stage& stage = graph_.stages[result.stage];
   const fs::path dir = StageDir(options_.cache, stage);
   const double seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
   const std::string out = stage.stdout_file.empty() ? "stdout.txt" : stage.stdout_file;
   fs::remove(dir / "running.json");
-  bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  bool ok = result.exit_code == 0;
   if (ok) fs::rename(dir / (out + ".tmp"), dir / out);
   ok = ok && fs::exists(dir / stage.output);
   ++finished_;
@@ -131,15 +117,16 @@ void Scheduler::Finish(int pid, int status) {
     core::WriteFileAtomically(
         (dir / "done.json").string(),
         nlohmann::json{{"label", stage.label}, {"seconds", seconds}}.dump() + "\n");
-    states_[run.stage] = StageState::kDone;
+    states_[result.stage] = StageState::kDone;
     ++summary_.ran;
     auto& [sum, count] = seconds_by_kind_[stage.kind];
     sum += seconds, ++count;
   } else {
     const std::string log = (dir / "log.txt").string();
     core::WriteFileAtomically((dir / "failed.json").string(),
-                              nlohmann::json{{"label", stage.label}, {"status", status}}.dump());
-    states_[run.stage] = StageState::kFailed;
+                              nlohmann::json{{"label", stage.label},
+                                             {"exit_code", result.exit_code}}.dump());
+    states_[result.stage] = StageState::kFailed;
     ++summary_.failed;
     summary_.failures.push_back(stage.label + ": " + log);
     SkipDependants();
@@ -178,7 +165,7 @@ std::string Scheduler::Eta() const {
                                             : overall_sum / overall_count;
   }
   std::ostringstream eta;
-  eta << ", about " << static_cast<int>(left / std::max(1, options_.workers) / 60 + 0.5)
+  eta << ", about " << static_cast<int>(left / std::max(1, launcher_.capacity()) / 60 + 0.5)
       << " min left";
   return eta.str();
 }
@@ -193,17 +180,14 @@ RunSummary Scheduler::Run() {
   }
   for (;;) {
     for (size_t i = 0; i < graph_.stages.size() &&
-                       static_cast<int>(running_.size()) < options_.workers;
+                       static_cast<int>(running_.size()) < launcher_.capacity();
          ++i) {
       if (states_[i] == StageState::kPending && Ready(static_cast<int>(i))) {
         Start(static_cast<int>(i));
       }
     }
     if (running_.empty()) break;
-    int status = 0;
-    const int pid = waitpid(-1, &status, 0);
-    if (pid < 0) continue;
-    if (running_.count(pid)) Finish(pid, status);
+    Finish(launcher_.WaitAny());
   }
   return summary_;
 }
@@ -249,10 +233,11 @@ std::vector<StageState> ReadStates(const std::string& cache, const StageGraph& g
   return states;
 }
 
-RunSummary RunGraph(const StageGraph& graph, const RunOptions& options,
+RunSummary RunGraph(const StageGraph& graph, const RunOptions& options, Launcher& launcher,
                     const std::function<void(const std::string&)>& progress) {
-  IMMIMIC_THROW_UNLESS(options.workers >= 1, core::InputError, "--workers must be at least 1");
-  return Scheduler(graph, options, progress).Run();
+  IMMIMIC_THROW_UNLESS(launcher.capacity() >= 1, core::InputError,
+                       "no workers to run stages (--workers, or MPI ranks besides rank 0)");
+  return Scheduler(graph, options, launcher, progress).Run();
 }
 
 }  // namespace immimic::suite

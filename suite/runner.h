@@ -1,6 +1,6 @@
 #pragma once
-// Runs a stage graph: a pool of worker processes, each stage an `immimic` subprocess writing into
-// its cache folder with its stdout and stderr kept beside it. A stage is finished when its
+// Runs a stage graph: each stage an `immimic` process started by a Launcher (local processes, or
+// MPI ranks) writing into its cache folder with its stdout and stderr kept beside it. A stage is finished when its
 // done.json exists, written last and atomically; a killed run leaves at most unfinished folders,
 // which the next run clears (a training run keeps its checkpoint and resumes). A failing stage
 // is reported with its log; the stages that need it are skipped, the others go on.
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "suite/launcher.h"
 #include "suite/stage_graph.h"
 
 namespace immimic::suite {
@@ -18,8 +19,6 @@ const char* StateName(StageState state);
 struct RunOptions {
   std::string cache;       // the cache folder
   std::string executable;  // the immimic binary the stages run
-  int workers = 1;
-  std::string log_dir;     // where a failed stage's log is copied for the report ("" : none)
 };
 
 struct RunSummary {
@@ -32,7 +31,7 @@ struct RunSummary {
 std::vector<StageState> ReadStates(const std::string& cache, const StageGraph& graph);
 
 // `progress` gets one line per finished stage, with counts and an estimate of the time left.
-RunSummary RunGraph(const StageGraph& graph, const RunOptions& options,
+RunSummary RunGraph(const StageGraph& graph, const RunOptions& options, Launcher& launcher,
                     const std::function<void(const std::string&)>& progress);
 
 }  // namespace immimic::suite

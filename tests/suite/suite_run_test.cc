@@ -85,6 +85,17 @@ TEST_F(SuiteRunTest, RerunsReuseWorkersAndKillsDoNotChangeTheResults) {
   EXPECT_EQ(Figures("c"), figures);
 }
 
+TEST_F(SuiteRunTest, UnderMpirunRankZeroSchedulesAndTheFiguresMatchOneProcess) {
+  ASSERT_EQ(Suite("tiny.yaml", "local", 2).exit_code, 0);
+  // three ranks on this 2-core machine: rank 0 schedules, ranks 1 and 2 run stages
+  const testing::CliRun mpi = RunCommand(
+      "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -n 3 --oversubscribe " +
+      std::string(IMMIMIC_CLI) + " suite run " + dir_ + "/tiny.yaml --out " + dir_ + "/mpi");
+  ASSERT_EQ(mpi.exit_code, 0) << mpi.err;
+  EXPECT_NE(mpi.err.find("2 MPI ranks"), std::string::npos) << mpi.err;
+  EXPECT_EQ(Figures("mpi"), Figures("local"));
+}
+
 TEST_F(SuiteRunTest, AFailingStageIsReportedAndIndependentStagesFinish) {
   const testing::CliRun run = Suite("bad_replan.yaml", "bad", 2);
   EXPECT_EQ(run.exit_code, 1);
