@@ -394,23 +394,31 @@ double EmaDecay(const TrainConfig& config, long step) {
                   1.0 - std::pow(1.0 + static_cast<double>(k), -config.ema_power));
 }
 
-TrainSummary Train(const TrainOptions& options,
-                   const std::function<void(const TrainProgress&)>& progress) {
-  const auto start = std::chrono::steady_clock::now();
-  const std::unique_ptr<Method> method = MakeMethod(options.method, options.method_config);
-  TrainConfig train = LoadTrainConfig(
-      options.config_path.empty() ? core::ConfigPath("train/default.yaml") : options.config_path);
-  const int epochs = options.epochs > 0 ? options.epochs : train.epochs;
-  PolicyConfig policy_config = LoadPolicyConfig(PolicyConfigPath(train.policy));
-  // a policy that never sees robot frames never sees a wrist camera (human videos have none)
-  if (!method->trains_on_robot_data()) policy_config.use_wrist_camera = false;
-  IMMIMIC_THROW_UNLESS(!method->uses_human() || !options.human_path.empty(), core::InputError,
-                       "method ", method->name(), " needs --human (retargeted human videos)");
-  IMMIMIC_THROW_UNLESS(method->alignment_mode().empty() || !options.map_path.empty(),
-                       core::InputError, "method ", method->name(), " needs --map (a ",
-                       method->alignment_mode(), " alignment from immimic map)");
+namespace {
 
-  // the run folder: refuse to overwrite a finished run; resume or start a .partial one
+// Stage 1: the method, the configs and the data a run trains from, loaded and checked; frames
+// dropped and paces set as the config asks.
+struct RunInputs {
+  std::unique_ptr<Method> method;
+  TrainConfig train;
+  int epochs = 0;
+  PolicyConfig policy;
+  DomainFrames robot, human;
+  mapping::AlignmentFile alignment;
+  int recorded_robot_frames = 0;
+  double human_time_stretch = 1.0, robot_pace = 1.0;
+};
+
+void CheckMethodInputs(const Method& method, const TrainOptions& options) {
+  IMMIMIC_THROW_UNLESS(!method.uses_human() || !options.human_path.empty(), core::InputError,
+                       "method ", method.name(), " needs --human (retargeted human videos)");
+  IMMIMIC_THROW_UNLESS(method.alignment_mode().empty() || !options.map_path.empty(),
+                       core::InputError, "method ", method.name(), " needs --map (a ",
+                       method.alignment_mode(), " alignment from immimic map)");
+}
+
+// The run folder: refuses to overwrite a finished run; a .partial one needs `resume`.
+fs::path CheckRunFolder(const TrainOptions& options) {
   const fs::path out(options.out_dir);
   const fs::path partial = out.string() + ".partial";
   IMMIMIC_THROW_UNLESS(!options.out_dir.empty(), core::InputError, "--out is required");
@@ -420,225 +428,334 @@ TrainSummary Train(const TrainOptions& options,
     throw core::InputError(partial.string() +
                            " holds an interrupted run: pass --resume to continue it, or remove it");
   }
+  return partial;
+}
 
-  // data: robot demos, and human videos with their alignment when the method uses them
+void LoadData(const TrainOptions& options, RunInputs* in) {
   DomainLoadOptions load;
-  load.image_size = policy_config.image_size;
-  load.require_wrist = policy_config.use_wrist_camera;
+  load.image_size = in->policy.image_size;
+  load.require_wrist = in->policy.use_wrist_camera;
   load.max_demos = options.robot_demos;
-  DomainFrames robot = LoadDomainFrames(options.robot_path, load);
+  in->robot = LoadDomainFrames(options.robot_path, load);
+  const DomainFrames& robot = in->robot;
   IMMIMIC_THROW_UNLESS(options.task.empty() || robot.task == options.task, core::InputError,
                        options.robot_path, ": demos of task '", robot.task, "', not '",
                        options.task, "'");
   IMMIMIC_THROW_UNLESS(options.embodiment.empty() || robot.embodiment == options.embodiment,
                        core::InputError, options.robot_path, ": demos of embodiment '",
                        robot.embodiment, "', not '", options.embodiment, "'");
-  DomainFrames human;
-  if (method->uses_human()) {
+  if (in->method->uses_human()) {
     load.max_demos = 0;
-    human = LoadDomainFrames(options.human_path, load);
-    CheckCompatible(robot, human, options);
+    in->human = LoadDomainFrames(options.human_path, load);
+    CheckCompatible(robot, in->human, options);
   }
-  mapping::AlignmentFile alignment;
-  if (!method->alignment_mode().empty()) {
-    alignment = mapping::ReadAlignmentFile(options.map_path);
-    CheckAlignment(alignment, method->alignment_mode(), robot, human, options.map_path);
+  if (!in->method->alignment_mode().empty()) {
+    in->alignment = mapping::ReadAlignmentFile(options.map_path);
+    CheckAlignment(in->alignment, in->method->alignment_mode(), robot, in->human,
+                   options.map_path);
   }
-  // dropping and stretching come after the alignment check: it counts recorded frames
-  const int recorded_robot_frames = robot.frames();
+}
+
+// Dropping and stretching come after the alignment check: it counts recorded frames.
+void DropAndPace(const TrainOptions& options, RunInputs* in) {
+  const TrainConfig& train = in->train;
+  in->recorded_robot_frames = in->robot.frames();
   if (train.hand_stall_tolerance > 0) {
-    robot = DropHandStallFrames(robot, train.hand_stall_tolerance);
+    in->robot = DropHandStallFrames(in->robot, train.hand_stall_tolerance);
   }
-  if (train.idle_tolerance_m > 0) robot = DropIdleFrames(robot, train.idle_tolerance_m);
-  // human videos at the robot demos' pace
-  double time_stretch = 1.0;
-  if (method->uses_human()) {
-    time_stretch = train.human_time_stretch == kAutoTimeStretch
-                       ? (static_cast<double>(recorded_robot_frames) / robot.demos()) /
-                             (static_cast<double>(human.frames()) / human.demos())
-                       : train.human_time_stretch;
-    if (time_stretch != 1.0) human = StretchTime(human, time_stretch);
+  if (train.idle_tolerance_m > 0) in->robot = DropIdleFrames(in->robot, train.idle_tolerance_m);
+  if (in->method->uses_human()) {
+    in->human_time_stretch =
+        train.human_time_stretch == kAutoTimeStretch
+            ? (static_cast<double>(in->recorded_robot_frames) / in->robot.demos()) /
+                  (static_cast<double>(in->human.frames()) / in->human.demos())
+            : train.human_time_stretch;
+    if (in->human_time_stretch != 1.0) in->human = StretchTime(in->human, in->human_time_stretch);
   }
-  const double robot_pace = RobotTimeCompression(train, robot, options.human_path);
+  in->robot_pace = RobotTimeCompression(train, in->robot, options.human_path);
+}
 
-  // normalisation from robot statistics only (the paper): human data maps through it
+RunInputs LoadRunInputs(const TrainOptions& options) {
+  RunInputs in;
+  in.method = MakeMethod(options.method, options.method_config);
+  in.train = LoadTrainConfig(
+      options.config_path.empty() ? core::ConfigPath("train/default.yaml") : options.config_path);
+  in.epochs = options.epochs > 0 ? options.epochs : in.train.epochs;
+  in.policy = LoadPolicyConfig(PolicyConfigPath(in.train.policy));
+  // a policy that never sees robot frames never sees a wrist camera (human videos have none)
+  if (!in.method->trains_on_robot_data()) in.policy.use_wrist_camera = false;
+  CheckMethodInputs(*in.method, options);
+  return in;
+}
+
+// Stage 2: normalisation from robot statistics only (the paper): human data maps through it.
+PolicyNormalizer FitRobotNormalizer(const DomainFrames& robot) {
   PolicyNormalizer normalizer;
-  {
-    std::vector<double> actions(robot.actions.begin(), robot.actions.end());
-    std::vector<double> proprio(robot.proprio.begin(), robot.proprio.end());
-    MinMaxNormalizer::Fitter a(robot.action_dim), p(robot.proprio_dim);
-    a.Add(actions.data(), robot.frames(), "robot actions");
-    p.Add(proprio.data(), robot.frames(), "robot proprio");
-    normalizer.action = a.Fit();
-    normalizer.proprio = p.Fit();
-  }
+  std::vector<double> actions(robot.actions.begin(), robot.actions.end());
+  std::vector<double> proprio(robot.proprio.begin(), robot.proprio.end());
+  MinMaxNormalizer::Fitter a(robot.action_dim), p(robot.proprio_dim);
+  a.Add(actions.data(), robot.frames(), "robot actions");
+  p.Add(proprio.data(), robot.frames(), "robot proprio");
+  normalizer.action = a.Fit();
+  normalizer.proprio = p.Fit();
+  return normalizer;
+}
 
-  torch::set_num_threads(train.threads);
-  core::RetainFreedMemory();  // no page faults on each step's activations (core/heap.h)
-  DiffusionPolicy model(policy_config, robot.proprio_dim, robot.action_dim,
-                        core::DeriveSeed(options.seed, kInitStream));
-  FusedAdamW optimizer(
-      model->parameters(),
-      torch::optim::AdamWOptions(train.learning_rate).weight_decay(train.weight_decay));
-  // the weight average (a copy of the initial weights; unused when ema_power is 0)
-  DiffusionPolicy ema(policy_config, robot.proprio_dim, robot.action_dim,
-                      core::DeriveSeed(options.seed, kInitStream));
-  const std::vector<torch::Tensor> weights = model->parameters(), averages = ema->parameters();
+// Stage 3: the network, its weight average and the optimiser, resumed where a checkpoint exists.
+struct Model {
+  Model(const RunInputs& in, uint64_t seed)
+      : net(in.policy, in.robot.proprio_dim, in.robot.action_dim,
+            core::DeriveSeed(seed, kInitStream)),
+        optimizer(net->parameters(), torch::optim::AdamWOptions(in.train.learning_rate)
+                                         .weight_decay(in.train.weight_decay)),
+        ema(in.policy, in.robot.proprio_dim, in.robot.action_dim,
+            core::DeriveSeed(seed, kInitStream)),
+        weights(net->parameters()),
+        averages(ema->parameters()) {}
+  DiffusionPolicy net;
+  FusedAdamW optimizer;
+  DiffusionPolicy ema;  // the weight average (a copy of the initial weights; unused without EMA)
+  std::vector<torch::Tensor> weights, averages;
+};
 
-  const std::string resolved = ResolvedConfig(options, train, policy_config, *method, epochs);
-  ResumeState state;
+void ResumeIfAsked(const TrainOptions& options, const fs::path& partial,
+                   const std::string& resolved, Model& model, ResumeState* state) {
   fs::create_directories(partial);
-  if (options.resume && LoadResume(partial / "resume", model, ema, optimizer, &state)) {
+  if (options.resume && LoadResume(partial / "resume", model.net, model.ema, model.optimizer,
+                                   state)) {
     IMMIMIC_THROW_UNLESS(core::ReadFile((partial / "config.yaml").string()) == resolved,
                          core::InputError, partial.string(),
                          ": was started with other settings (config.yaml differs); cannot resume");
   }
   WriteText(partial / "config.yaml", resolved);
+}
 
-  const DomainTensors robot_t = ToTensors(robot, normalizer, robot_pace);
-  DomainTensors human_t;
-  if (method->uses_human()) human_t = ToTensors(human, normalizer);
-  const std::vector<SampleRef> robot_frames = AllFrames(robot);
-  const int batch = train.batch_size;
-  const int robot_steps = static_cast<int>((robot_frames.size() + batch - 1) / batch);
-  long total_steps = 0;
-  for (int e = 0; e < epochs; ++e) total_steps += method->EpochSteps(e, epochs, robot_steps).size();
-
-  long samples = 0;
-  const auto train_start = std::chrono::steady_clock::now();
-  const int first_epoch = state.epoch;
-  double last_loss = 0.0;
-  model->train();
-  for (int epoch = state.epoch; epoch < epochs; ++epoch) {
-    model->noise_generator().set_current_seed(
-        core::DeriveSeed(core::DeriveSeed(options.seed, kNoiseStream), epoch));
-    core::Rng rng(core::DeriveSeed(core::DeriveSeed(options.seed, kBatchStream), epoch));
-    core::Rng augment_rng(core::DeriveSeed(core::DeriveSeed(options.seed, kAugmentStream), epoch));
-    const Augmentation augment{train.random_shift_px, train.proprio_noise_std, &augment_rng};
-    std::vector<SampleRef> order = robot_frames;
-    Shuffle(&order, rng);
-    size_t cursor = 0;
-    double loss_sum[3] = {0, 0, 0};
-    int loss_count[3] = {0, 0, 0};
-    double alpha_sum = 0.0;
-    for (StepKind kind : method->EpochSteps(epoch, epochs, robot_steps)) {
-      torch::Tensor cond, actions;
-      std::vector<SampleRef> picks;
-      if (kind == StepKind::kRobot) {
-        // one pass over the shuffled robot frames per epoch, wrapping for the last batch
-        for (int i = 0; i < batch; ++i) picks.push_back(order[(cursor++) % order.size()]);
-        Batch b = Gather(robot_t, picks, policy_config, augment);
-        cond = model->Encode(b.obs);
-        actions = b.actions;
-      } else {
-        for (int i = 0; i < batch; ++i) picks.push_back(RandomFrame(human, rng));
-        Batch h = Gather(human_t, picks, policy_config, augment);
-        if (kind == StepKind::kHuman) {
-          cond = model->Encode(h.obs);
-          actions = h.actions;
-        } else {
-          std::vector<SampleRef> partners;
-          for (const SampleRef& s : picks) {
-            if (method->pairing() == Pairing::kAligned) {
-              const int r = static_cast<int>(rng.Uniform(0.0, robot.demos()));
-              partners.push_back({r, AlignedRobotFrame(alignment, human, robot, s, r)});
-            } else {
-              partners.push_back(RandomFrame(robot, rng));
-            }
-          }
-          Batch r = Gather(robot_t, partners, policy_config, augment);
-          const double a = method->MixAlpha(epoch, epochs, rng);
-          alpha_sum += a;
-          cond = a * model->Encode(h.obs) + (1.0 - a) * model->Encode(r.obs);
-          actions = a * h.actions + (1.0 - a) * r.actions;
-        }
-      }
-      torch::Tensor loss = model->Loss(cond, actions);
-      for (auto& group : optimizer.param_groups()) {
-        static_cast<torch::optim::AdamWOptions&>(group.options())
-            .lr(LearningRate(train, state.steps, total_steps));
-      }
-      optimizer.zero_grad();
-      loss.backward();
-      optimizer.step();
-      if (train.ema_power > 0) {
-        torch::NoGradGuard no_grad;
-        const double decay = EmaDecay(train, state.steps);
-        for (size_t i = 0; i < weights.size(); ++i) {
-          averages[i].mul_(decay).add_(weights[i], 1.0 - decay);
-        }
-      }
-      const double value = loss.item<double>();
-      IMMIMIC_THROW_UNLESS(std::isfinite(value), core::Error, "training diverged: loss is ", value,
-                           " at epoch ", epoch, " step ", state.steps);
-      loss_sum[static_cast<int>(kind)] += value;
-      ++loss_count[static_cast<int>(kind)];
-      ++state.steps;
-      samples += batch * (kind == StepKind::kMixed ? 2 : 1);
-    }
-    auto mean = [&](int k) { return loss_count[k] ? loss_sum[k] / loss_count[k] : 0.0; };
-    const int total_count = loss_count[0] + loss_count[1] + loss_count[2];
-    last_loss = (loss_sum[0] + loss_sum[1] + loss_sum[2]) / std::max(1, total_count);
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - train_start).count();
-    std::ostringstream row;
-    row << epoch + 1 << "," << state.steps << "," << last_loss << "," << mean(0) << "," << mean(1)
-        << "," << mean(2) << "," << (loss_count[2] ? alpha_sum / loss_count[2] : 0.0) << ","
-        << elapsed;
-    state.loss_rows.push_back(row.str());
-    state.epoch = epoch + 1;
-    const bool stop = options.stop_after_epochs > 0 &&
-                      state.epoch - first_epoch >= options.stop_after_epochs &&
-                      state.epoch < epochs;
-    if (state.epoch % train.checkpoint_every == 0 || state.epoch == epochs || stop) {
-      SaveResume(partial / "resume", model, ema, optimizer, state);
-    }
-    IMMIMIC_THROW_UNLESS(!stop, core::Error, "stopped after ", options.stop_after_epochs,
-                         " epochs as asked; continue with --resume");
-    if (progress) {
-      const int done = state.epoch - first_epoch;
-      progress({state.epoch, epochs, last_loss, elapsed, elapsed / done * (epochs - state.epoch)});
+// Stage 4: the epochs. Each reseeds its random streams from the run seed and its number.
+class EpochLoop {
+ public:
+  EpochLoop(const RunInputs& in, const TrainOptions& options, Model& model,
+            const PolicyNormalizer& normalizer)
+      : in_(in), options_(options), model_(model),
+        robot_t_(ToTensors(in.robot, normalizer, in.robot_pace)),
+        robot_frames_(AllFrames(in.robot)),
+        robot_steps_(static_cast<int>((robot_frames_.size() + in.train.batch_size - 1) /
+                                      in.train.batch_size)) {
+    if (in.method->uses_human()) human_t_ = ToTensors(in.human, normalizer);
+    for (int e = 0; e < in.epochs; ++e) {
+      total_steps_ += in.method->EpochSteps(e, in.epochs, robot_steps_).size();
     }
   }
+  // One epoch: its mean losses over all steps and per step kind, and its mean MixUp weight.
+  struct Losses {
+    double all = 0, robot = 0, human = 0, mixed = 0, alpha = 0;
+  };
+  Losses Run(int epoch, ResumeState* state);
+  double last_loss() const { return last_loss_; }
+  long samples() const { return samples_; }
 
-  // the finished run: policy, loss curve, summary; then the rename that makes it a run
-  DiffusionPolicy& final_policy = train.ema_power > 0 ? ema : model;
+ private:
+  // The condition and target chunks of one step of `kind`.
+  std::pair<torch::Tensor, torch::Tensor> Batch(StepKind kind, const std::vector<SampleRef>& order,
+                                                size_t* cursor, int epoch, core::Rng& rng,
+                                                const Augmentation& augment, double* alpha);
+  void Step(const torch::Tensor& cond, const torch::Tensor& actions, ResumeState* state);
+
+  const RunInputs& in_;
+  const TrainOptions& options_;
+  Model& model_;
+  const DomainTensors robot_t_;
+  DomainTensors human_t_;
+  const std::vector<SampleRef> robot_frames_;
+  const int robot_steps_;
+  long total_steps_ = 0;
+  long samples_ = 0;
+  double last_loss_ = 0.0;
+  double last_step_loss_ = 0.0;
+};
+
+std::pair<torch::Tensor, torch::Tensor> EpochLoop::Batch(StepKind kind,
+                                                         const std::vector<SampleRef>& order,
+                                                         size_t* cursor, int epoch, core::Rng& rng,
+                                                         const Augmentation& augment,
+                                                         double* alpha) {
+  const int batch = in_.train.batch_size;
+  std::vector<SampleRef> picks;
+  if (kind == StepKind::kRobot) {
+    // one pass over the shuffled robot frames per epoch, wrapping for the last batch
+    for (int i = 0; i < batch; ++i) picks.push_back(order[((*cursor)++) % order.size()]);
+    ::immimic::agents::Batch b = Gather(robot_t_, picks, in_.policy, augment);
+    return {model_.net->Encode(b.obs), b.actions};
+  }
+  for (int i = 0; i < batch; ++i) picks.push_back(RandomFrame(in_.human, rng));
+  ::immimic::agents::Batch h = Gather(human_t_, picks, in_.policy, augment);
+  if (kind == StepKind::kHuman) return {model_.net->Encode(h.obs), h.actions};
+  std::vector<SampleRef> partners;
+  for (const SampleRef& s : picks) {
+    if (in_.method->pairing() == Pairing::kAligned) {
+      const int r = static_cast<int>(rng.Uniform(0.0, in_.robot.demos()));
+      partners.push_back({r, AlignedRobotFrame(in_.alignment, in_.human, in_.robot, s, r)});
+    } else {
+      partners.push_back(RandomFrame(in_.robot, rng));
+    }
+  }
+  ::immimic::agents::Batch r = Gather(robot_t_, partners, in_.policy, augment);
+  const double a = in_.method->MixAlpha(epoch, in_.epochs, rng);
+  *alpha = a;
+  return {a * model_.net->Encode(h.obs) + (1.0 - a) * model_.net->Encode(r.obs),
+          a * h.actions + (1.0 - a) * r.actions};
+}
+
+void EpochLoop::Step(const torch::Tensor& cond, const torch::Tensor& actions, ResumeState* state) {
+  torch::Tensor loss = model_.net->Loss(cond, actions);
+  for (auto& group : model_.optimizer.param_groups()) {
+    static_cast<torch::optim::AdamWOptions&>(group.options())
+        .lr(LearningRate(in_.train, state->steps, total_steps_));
+  }
+  model_.optimizer.zero_grad();
+  loss.backward();
+  model_.optimizer.step();
+  if (in_.train.ema_power > 0) {
+    torch::NoGradGuard no_grad;
+    const double decay = EmaDecay(in_.train, state->steps);
+    for (size_t i = 0; i < model_.weights.size(); ++i) {
+      model_.averages[i].mul_(decay).add_(model_.weights[i], 1.0 - decay);
+    }
+  }
+  last_step_loss_ = loss.item<double>();
+}
+
+}  // namespace
+
+namespace {
+
+EpochLoop::Losses EpochLoop::Run(int epoch, ResumeState* state) {
+  const uint64_t seed = options_.seed;
+  model_.net->noise_generator().set_current_seed(
+      core::DeriveSeed(core::DeriveSeed(seed, kNoiseStream), epoch));
+  core::Rng rng(core::DeriveSeed(core::DeriveSeed(seed, kBatchStream), epoch));
+  core::Rng augment_rng(core::DeriveSeed(core::DeriveSeed(seed, kAugmentStream), epoch));
+  const Augmentation augment{in_.train.random_shift_px, in_.train.proprio_noise_std,
+                             &augment_rng};
+  std::vector<SampleRef> order = robot_frames_;
+  Shuffle(&order, rng);
+  size_t cursor = 0;
+  double loss_sum[3] = {0, 0, 0}, alpha_sum = 0.0;
+  int loss_count[3] = {0, 0, 0};
+  for (StepKind kind : in_.method->EpochSteps(epoch, in_.epochs, robot_steps_)) {
+    double alpha = 0.0;
+    const auto [cond, actions] = Batch(kind, order, &cursor, epoch, rng, augment, &alpha);
+    alpha_sum += alpha;
+    Step(cond, actions, state);
+    IMMIMIC_THROW_UNLESS(std::isfinite(last_step_loss_), core::Error,
+                         "training diverged: loss is ", last_step_loss_, " at epoch ", epoch,
+                         " step ", state->steps);
+    loss_sum[static_cast<int>(kind)] += last_step_loss_;
+    ++loss_count[static_cast<int>(kind)];
+    ++state->steps;
+    samples_ += in_.train.batch_size * (kind == StepKind::kMixed ? 2 : 1);
+  }
+  auto mean = [&](int k) { return loss_count[k] ? loss_sum[k] / loss_count[k] : 0.0; };
+  const int total_count = loss_count[0] + loss_count[1] + loss_count[2];
+  last_loss_ = (loss_sum[0] + loss_sum[1] + loss_sum[2]) / std::max(1, total_count);
+  return {last_loss_, mean(0), mean(1), mean(2),
+          loss_count[2] ? alpha_sum / loss_count[2] : 0.0};
+}
+
+// One row of loss.csv.
+std::string LossRow(int epoch, long steps, const EpochLoop::Losses& l, double seconds) {
+  std::ostringstream row;
+  row << epoch + 1 << "," << steps << "," << l.all << "," << l.robot << "," << l.human << ","
+      << l.mixed << "," << l.alpha << "," << seconds;
+  return row.str();
+}
+
+// Stage 5: the finished run: policy, loss curve, summary; then the rename that makes it a run.
+TrainSummary WriteFinishedRun(const TrainOptions& options, const RunInputs& in, Model& model,
+                              const PolicyNormalizer& normalizer, const ResumeState& state,
+                              const EpochLoop& loop, const fs::path& partial) {
+  DiffusionPolicy& final_policy = in.train.ema_power > 0 ? model.ema : model.net;
   final_policy->eval();
   SaveCheckpoint((partial / "policy").string(), final_policy, normalizer);
   std::string csv = "epoch,steps,loss,robot_loss,human_loss,mixed_loss,mean_alpha,seconds\n";
   for (const auto& r : state.loss_rows) csv += r + "\n";
   WriteText(partial / "loss.csv", csv);
   TrainSummary summary;
-  summary.run_dir = out.string();
-  summary.method = method->name();
-  summary.epochs = epochs;
+  summary.run_dir = options.out_dir;
+  summary.method = in.method->name();
+  summary.epochs = in.epochs;
   summary.steps = state.steps;
-  summary.samples = samples;
-  summary.final_loss = last_loss;
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double train_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - train_start).count();
-  summary.samples_per_second = samples / std::max(1e-9, train_seconds);
-  summary.parameters = static_cast<int>(model->parameter_count());
+  summary.samples = loop.samples();
+  summary.final_loss = loop.last_loss();
+  summary.parameters = static_cast<int>(model.net->parameter_count());
   nlohmann::json run = {{"version", core::SoftwareVersion()},
                         {"seed", options.seed},
                         {"method", summary.method},
-                        {"task", robot.task},
-                        {"embodiment", robot.embodiment},
-                        {"epochs", epochs},
+                        {"task", in.robot.task},
+                        {"embodiment", in.robot.embodiment},
+                        {"epochs", in.epochs},
                         {"steps", summary.steps},
                         {"final_loss", summary.final_loss},
                         {"parameters", summary.parameters},
-                        {"robot_demos", robot.demos()},
-                        {"human_demos", method->uses_human() ? human.demos() : 0},
-                        {"human_time_stretch", time_stretch},
-                        {"robot_time_compression", robot_pace},
-                        {"robot_frames", robot.frames()},
-                        {"robot_frames_dropped", recorded_robot_frames - robot.frames()},
-                        {"env_args", nlohmann::json::parse(robot.env_args)}};
+                        {"robot_demos", in.robot.demos()},
+                        {"human_demos", in.method->uses_human() ? in.human.demos() : 0},
+                        {"human_time_stretch", in.human_time_stretch},
+                        {"robot_time_compression", in.robot_pace},
+                        {"robot_frames", in.robot.frames()},
+                        {"robot_frames_dropped", in.recorded_robot_frames - in.robot.frames()},
+                        {"env_args", nlohmann::json::parse(in.robot.env_args)}};
   WriteText(partial / "run.json", run.dump(2) + "\n");
   fs::remove_all(partial / "resume");
-  fs::rename(partial, out);
+  fs::rename(partial, options.out_dir);
+  return summary;
+}
+
+}  // namespace
+
+TrainSummary Train(const TrainOptions& options,
+                   const std::function<void(const TrainProgress&)>& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  RunInputs in = LoadRunInputs(options);
+  const fs::path partial = CheckRunFolder(options);
+  LoadData(options, &in);
+  DropAndPace(options, &in);
+  const PolicyNormalizer normalizer = FitRobotNormalizer(in.robot);
+
+  torch::set_num_threads(in.train.threads);
+  core::RetainFreedMemory();  // no page faults on each step's activations (core/heap.h)
+  Model model(in, options.seed);
+  ResumeState state;
+  ResumeIfAsked(options, partial,
+                ResolvedConfig(options, in.train, in.policy, *in.method, in.epochs), model, &state);
+
+  EpochLoop loop(in, options, model, normalizer);
+  const auto train_start = std::chrono::steady_clock::now();
+  const int first_epoch = state.epoch;
+  model.net->train();
+  for (int epoch = state.epoch; epoch < in.epochs; ++epoch) {
+    const EpochLoop::Losses losses = loop.Run(epoch, &state);
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - train_start).count();
+    state.loss_rows.push_back(LossRow(epoch, state.steps, losses, elapsed));
+    state.epoch = epoch + 1;
+    const bool stop = options.stop_after_epochs > 0 &&
+                      state.epoch - first_epoch >= options.stop_after_epochs &&
+                      state.epoch < in.epochs;
+    if (state.epoch % in.train.checkpoint_every == 0 || state.epoch == in.epochs || stop) {
+      SaveResume(partial / "resume", model.net, model.ema, model.optimizer, state);
+    }
+    IMMIMIC_THROW_UNLESS(!stop, core::Error, "stopped after ", options.stop_after_epochs,
+                         " epochs as asked; continue with --resume");
+    if (progress) {
+      const int done = state.epoch - first_epoch;
+      progress({state.epoch, in.epochs, loop.last_loss(), elapsed,
+                elapsed / done * (in.epochs - state.epoch)});
+    }
+  }
+  TrainSummary summary = WriteFinishedRun(options, in, model, normalizer, state, loop, partial);
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double train_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - train_start).count();
+  summary.samples_per_second = loop.samples() / std::max(1e-9, train_seconds);
   return summary;
 }
 
