@@ -397,8 +397,9 @@ DiffusionPolicyImpl::DiffusionPolicyImpl(const PolicyConfig& config, int proprio
   const auto& table = scheduler_.alphas_cumprod();
   alphas_cumprod_ = torch::tensor(std::vector<double>(table.begin(), table.end()), torch::kFloat64)
                         .to(torch::kFloat32);
-  InitializeWeights(core::DeriveSeed(seed, 0));
-  noise_generator_ = at::make_generator<at::CPUGeneratorImpl>(core::DeriveSeed(seed, 1));
+  InitializeWeights(core::DeriveSeed(seed, core::streams::kNetworkWeights));
+  noise_generator_ = at::make_generator<at::CPUGeneratorImpl>(
+      core::DeriveSeed(seed, core::streams::kNetworkNoise));
 }
 
 void DiffusionPolicyImpl::InitializeWeights(uint64_t seed) {

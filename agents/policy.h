@@ -18,9 +18,8 @@ class Policy {
   virtual ~Policy() = default;
 
   // Starts an episode. `seed` is the episode's seed, the same the Env was reset with; a policy
-  // that draws random numbers (diffusion noise) derives its own stream from it with
-  // core::DeriveSeed(seed, k), k >= 2 (streams 0 and 1 are the env's object placement and the
-  // scripted expert), so an episode is reproducible from the seed alone.
+  // that draws random numbers (diffusion noise) derives its own stream from it
+  // (core::streams in core/rng.h), so an episode is reproducible from the seed alone.
   virtual void Reset(uint64_t seed) = 0;
 
   // The action for the current observation: [TCP position 3 (world, m), TCP axis-angle 3

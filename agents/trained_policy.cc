@@ -20,7 +20,7 @@ namespace immimic::agents {
 namespace {
 
 // Policy streams: 0 and 1 belong to the env and the scripted expert (agents/policy.h).
-constexpr uint64_t kSamplingStream = 2;
+constexpr uint64_t kSamplingStream = core::streams::kPolicySampling;
 
 // The network with its normaliser and sampling noise: observation history -> unnormalised chunk.
 class TrainedPredictor {

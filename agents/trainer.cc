@@ -33,7 +33,10 @@ namespace {
 
 // Random streams of a run, each derived from the seed and the epoch (so a resumed run draws
 // exactly what an uninterrupted one would).
-constexpr uint64_t kNoiseStream = 1, kBatchStream = 2, kInitStream = 3, kAugmentStream = 4;
+constexpr uint64_t kNoiseStream = core::streams::kTrainNoise,
+                   kBatchStream = core::streams::kTrainBatches,
+                   kInitStream = core::streams::kTrainInit,
+                   kAugmentStream = core::streams::kTrainAugment;
 
 std::string PolicyConfigPath(const std::string& policy) {
   if (policy.size() > 5 && policy.substr(policy.size() - 5) == ".yaml") return policy;

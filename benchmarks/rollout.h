@@ -17,12 +17,13 @@
 
 #include "agents/policy.h"
 #include "benchmarks/metrics.h"
+#include "core/rng.h"
 #include "envs/env_config.h"
 
 namespace immimic::benchmarks {
 
 // Separates evaluation episodes from demo collection episodes drawn from the same seed.
-constexpr uint64_t kEvaluationStream = 0x6576616c;  // "eval"
+constexpr uint64_t kEvaluationStream = core::streams::kEvaluationEpisodes;
 
 struct RolloutOptions {
   int episodes = 10;

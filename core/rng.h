@@ -17,6 +17,25 @@ inline uint64_t DeriveSeed(uint64_t seed, uint64_t stream) {
   return z ^ (z >> 31);
 }
 
+// Every stream derived from a seed, declared once so that no two users of a seed share a stream.
+// The values are fixed: changing one changes every dataset, run and evaluation made from a seed.
+// (Per-index streams, episode k of a collection or an evaluation, derive with k itself.)
+namespace streams {
+// From an episode's seed.
+enum Episode : uint64_t {
+  kObjectPlacement = 0,  // the task's randomisation at Env::Reset
+  kExpertPlan = 1,       // the scripted expert's timing, pauses and noise
+  kPolicySampling = 2,   // a trained policy's diffusion noise in that episode
+  kEstimatorNoise = 7,   // the simulated hand-pose estimator of a human video
+};
+// From a training run's seed (each then per epoch, with the epoch number).
+enum Run : uint64_t { kTrainNoise = 1, kTrainBatches = 2, kTrainInit = 3, kTrainAugment = 4 };
+// From a network's initialisation seed.
+enum Network : uint64_t { kNetworkWeights = 0, kNetworkNoise = 1 };
+// From an evaluation's seed (then per episode, with its index).
+enum Evaluation : uint64_t { kEvaluationEpisodes = 0x6576616c };  // "eval"
+}  // namespace streams
+
 class Rng {
  public:
   explicit Rng(uint64_t seed) : engine_(seed) {}

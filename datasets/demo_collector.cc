@@ -172,7 +172,7 @@ Attempt RunAttempt(envs::Env& env, const CollectOptions& o, int index) {
   episode.rewards = Array::Float64({rows}, rewards);
   episode.dones = Array::Uint8({rows}, dones);
   if (human) {
-    core::Rng noise_rng(core::DeriveSeed(seed, 7));
+    core::Rng noise_rng(core::DeriveSeed(seed, core::streams::kEstimatorNoise));
     std::vector<double> keypoints(rows * 3 * kKeypoints), wrist(rows * 7), detected(rows);
     for (size_t t = 0; t < rows; ++t) {
       Estimate(&rec.keypoints_true[t * 3 * kKeypoints], &rec.wrist_true[t * 7], o.noise, noise_rng,

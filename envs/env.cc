@@ -151,7 +151,7 @@ const Observation& Env::Reset(uint64_t seed) {
   const mjModel* m = model();
   mjData* d = data_.get();
   mj_resetData(m, d);
-  core::Rng rng(core::DeriveSeed(seed, 0));
+  core::Rng rng(core::DeriveSeed(seed, core::streams::kObjectPlacement));
   task().RandomizeObjects(m, d, rng);
   driver_->Teleport(d, config_.home_position, core::MatrixFromAxisAngle(config_.home_axis_angle));
   hand_buffer_ = embodiment().OpenHand();

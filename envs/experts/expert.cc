@@ -51,7 +51,7 @@ ExpertEpisode RunExpert(Env& env, uint64_t seed, MotionStyle style, bool record,
                         const StyleParameters& p, double settle_seconds,
                         const StepObserver& observer) {
   ExpertEpisode episode;
-  core::Rng rng(core::DeriveSeed(seed, 1));  // stream 0 is the env's object placement
+  core::Rng rng(core::DeriveSeed(seed, core::streams::kExpertPlan));
   const Observation* obs = &env.Reset(seed);
   std::unique_ptr<TaskPlanner> planner = MakeTaskPlanner(env.config().task);
   std::vector<Waypoint> plan = planner->Plan(ExpertContext{env, *obs, rng});
