@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/rotation.h"
+#include "envs/experts/expert_config.h"
 #include "envs/experts/planners.h"
 #include "envs/tasks/flip.h"
 #include "envs/tasks/task_common.h"
@@ -51,7 +52,8 @@ struct Grip {
   double push = 0.02;    // the tip moves on along the flip direction while turning
 };
 
-// The gripper grips were chosen on seeds 0..49 and checked on seeds 50..99 (docs/tasks.md); the
+// The grips (configs/experts/flip.yaml): the gripper grips were chosen on seeds 0..49 and
+// checked on seeds 50..99 (docs/tasks.md); the
 // human hand's was tuned on seeds 0..7 before the re-aim. The Robotiq pinches
 // above the handle axis, nearer the blade than the default (less torque on the pinch); the Fin
 // Ray closes past contact round the handle with the TCP below its axis, so the soft fingers wrap
@@ -60,21 +62,13 @@ struct Grip {
 // handle's raised end with the TCP below its axis (chosen on seeds 0..19). The Allegro has no
 // grip of its own yet (docs/tasks.md).
 Grip GripFor(const std::string& embodiment) {
-  Grip g;
-  if (embodiment == "robotiq") {
-    g.along = 0.12;
-    g.slide = 0.05;
-  } else if (embodiment == "fin_ray") {
-    g = Grip{0.12, -0.045, 1.6, 1.6, 0.5, 0.5, 0.003, 0.0, 0.0, 0.05};
-  } else if (embodiment == "ability") {
-    // the handle's raised end (axis 4.2 cm above the table), fingers preshaped to the cube
-    // grasp so they close a short way: nearer the blade or from half closed they met above
-    // the handle or shoved the light spatula aside (docs/tasks.md)
-    g = Grip{0.155, -0.03, 1.4, 1.4, 1.0, 1.0, 0.003, 0.0, 0.0, 0.05};
-  } else if (embodiment == "human") {
-    g = Grip{0.13, -0.025, 1.6, 1.6, 0.5, 0.5, 0.003, 0.01, M_PI};
-  }
-  return g;
+  const auto p = LoadExpertParameters(
+      "flip", embodiment,
+      {"along", "dz", "fingers", "thumb", "pre_fingers", "pre_thumb", "press", "dy", "turn",
+       "slide", "push"});
+  return {p.at("along"), p.at("dz"),  p.at("fingers"), p.at("thumb"), p.at("pre_fingers"),
+          p.at("pre_thumb"), p.at("press"), p.at("dy"), p.at("turn"), p.at("slide"),
+          p.at("push")};
 }
 
 Eigen::Isometry3d PoseAt(const Eigen::VectorXd& v, int offset) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/rotation.h"
+#include "envs/experts/expert_config.h"
 #include "envs/experts/planners.h"
 
 namespace immimic::envs {
@@ -33,17 +34,18 @@ struct Grip {
   double turn = 0.0;  // hand yaw relative to the handle (pi: the forearm points away from the nail)
 };
 
-// Per end-effector grasp of the 24 mm square handle, found by measuring fingertip positions in
-// the TCP frame and sweeping seeds (docs/tasks.md). Grippers pinch above the handle axis; the
-// hands preshape (thumb already opposed, fingers half closed) so the thumb does not sweep the
+// Per end-effector grasp of the 24 mm square handle (configs/experts/hammer.yaml), found by
+// measuring fingertip positions in the TCP frame and sweeping seeds (docs/tasks.md). Grippers
+// pinch above the handle axis; the hands preshape (thumb already opposed, fingers half closed) so the thumb does not sweep the
 // table while closing, then close past contact so the position servos squeeze, with fingertips
 // and thumb on the handle's vertical faces. The human hand holds it with the forearm pointing
 // away from the nail (its 25 cm forearm would otherwise press on the nail fixture).
 Grip GripFor(const std::string& embodiment) {
-  if (embodiment == "allegro") return {0.065, 0.0, -0.002, 1.45, 1.2, 0.6, 1.0, 0.0};
-  if (embodiment == "ability") return {0.065, -0.002, -0.002, 1.2, 1.25, 0.6, 1.0, 0.0};
-  if (embodiment == "human") return {0.045, -0.012, 0.012, 1.05, 0.85, 0.5, 0.5, M_PI};
-  return Grip{};  // robotiq, fin_ray: a parallel pinch
+  const auto p = LoadExpertParameters("hammer", embodiment,
+                                      {"along", "dz", "dy", "fingers", "thumb", "pre_fingers",
+                                       "pre_thumb", "turn"});
+  return {p.at("along"),   p.at("dz"),          p.at("dy"),        p.at("fingers"),
+          p.at("thumb"),   p.at("pre_fingers"), p.at("pre_thumb"), p.at("turn")};
 }
 
 class HammerPlanner : public TaskPlanner {

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "envs/experts/expert_config.h"
 #include "envs/experts/planners.h"
 #include "envs/tasks/task_common.h"
 
@@ -36,17 +37,12 @@ struct PusherGeometry {
   double lead = 0.04;
 };
 
+// configs/experts/push.yaml: grippers lead with the closed pads' outer edges (the widest face,
+// ~2 cm across; the followers' backs let the cube turn away), hands with the backs of the curled
+// fingers (5-8 cm wide), the thumb trailing.
 PusherGeometry Geometry(const std::string& embodiment) {
-  // grippers: the closed pads' outer edges lead (the widest face, ~2 cm across); the
-  // followers' backs (1 cm wide, closing axis along the line) let the cube turn away
-  if (embodiment == "robotiq") return {M_PI / 2, 0.028, 0.036};
-  if (embodiment == "fin_ray") return {M_PI / 2, 0.03, 0.037};
-  // hands: the backs of the curled fingers lead (5-8 cm wide), the thumb trails. The Ability
-  // hand touches the cube with its index/middle fingers, about 3 cm off the TCP sideways, and
-  // pushed with the side of its index finger the cube wedged under the finger (5/12).
-  if (embodiment == "allegro") return {M_PI, 0.028, 0.075};
-  if (embodiment == "ability") return {M_PI, 0.018, 0.08};
-  return {M_PI, 0.02, 0.055};  // human
+  const auto p = LoadExpertParameters("push", embodiment, {"yaw_offset", "height", "lead"});
+  return {p.at("yaw_offset"), p.at("height"), p.at("lead")};
 }
 
 Eigen::Vector3d Flat(const Eigen::Vector3d& v) { return Eigen::Vector3d(v.x(), v.y(), 0.0); }
