@@ -1,7 +1,7 @@
 #pragma once
 // A training method: which data it uses and how it schedules robot, human and MixUp-interpolated
-// optimisation steps (docs/paper.md, step 5 and "Baselines"). The trainer (agents/trainer.cc) owns the
-// network and the optimiser; a method only answers these questions, so adding one is one small
+// optimisation steps (docs/paper.md, step 5 and "Baselines"). The trainer (agents/trainer.cc) owns
+// the network and the optimiser; a method only answers these questions, so adding one is one small
 // class, one YAML file (configs/methods/<name>.yaml) and one line in the registry (methods.cc).
 //
 // An epoch is one pass over the robot samples: R = ceil(robot samples / batch) robot-sized

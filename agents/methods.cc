@@ -193,7 +193,8 @@ const MethodRegistry& Registry() {
 const std::vector<std::string>& MethodNames() { return Registry().Names(); }
 
 std::unique_ptr<Method> MakeMethod(const std::string& name, const std::string& config_path) {
-  IMMIMIC_THROW_UNLESS(Registry().Contains(name), core::InputError, Registry().UnknownMessage(name));
+  IMMIMIC_THROW_UNLESS(Registry().Contains(name), core::InputError,
+                       Registry().UnknownMessage(name));
   const std::string path =
       config_path.empty() ? core::ConfigPath("methods/" + name + ".yaml") : config_path;
   return Registry().Make(name, core::YamlNode::LoadFile(path));

@@ -47,8 +47,7 @@ OpenLoopReport EvaluateOpenLoop(const ChunkPredictor& predictor, const std::stri
                                 const OpenLoopOptions& options) {
   IMMIMIC_THROW_UNLESS(options.obs_horizon >= 1 && options.stride >= 1 &&
                            options.frame_stride >= 1 && options.max_demos >= 0 &&
-                           options.time_compression > 0 &&
-                           std::isfinite(options.time_compression),
+                           options.time_compression > 0 && std::isfinite(options.time_compression),
                        core::InputError,
                        "open-loop check needs obs_horizon >= 1, stride >= 1, frame_stride >= 1, "
                        "max_demos >= 0 and a positive time compression");
@@ -78,8 +77,8 @@ OpenLoopReport EvaluateOpenLoop(const ChunkPredictor& predictor, const std::stri
     for (size_t t = 0; t < n; t += options.stride) {
       std::vector<envs::Observation> history;
       for (int h = options.obs_horizon - 1; h >= 0; --h) {
-        const size_t back = static_cast<size_t>(
-            std::lround(h * options.frame_stride * options.time_compression));
+        const size_t back =
+            static_cast<size_t>(std::lround(h * options.frame_stride * options.time_compression));
         history.push_back(ObservationAt(episode, t >= back ? t - back : 0, where));
       }
       const Eigen::MatrixXd chunk = predictor(history);
@@ -87,8 +86,8 @@ OpenLoopReport EvaluateOpenLoop(const ChunkPredictor& predictor, const std::stri
                            core::InputError, where, ": the policy predicts ", chunk.cols(),
                            "-wide actions, the dataset holds ", dim);
       for (Eigen::Index j = 0; j < chunk.rows(); ++j) {
-        const size_t ahead = static_cast<size_t>(
-            std::lround(j * options.frame_stride * options.time_compression));
+        const size_t ahead =
+            static_cast<size_t>(std::lround(j * options.frame_stride * options.time_compression));
         const double* recorded = actions.data() + std::min(t + ahead, n - 1) * dim;
         for (size_t i = 0; i < dim; ++i) {
           const double error = std::abs(chunk(j, i) - recorded[i]);

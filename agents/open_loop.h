@@ -20,8 +20,8 @@ struct OpenLoopOptions {
   // recorded frames per policy step: the run's robot time compression, so the check reads the
   // demos at the pace the policy was trained on (nearest recorded frame)
   double time_compression = 1.0;
-  int max_demos = 0;     // 0: every demo of the dataset
-  int stride = 10;       // check every stride-th frame of each demo
+  int max_demos = 0;  // 0: every demo of the dataset
+  int stride = 10;    // check every stride-th frame of each demo
 };
 
 struct OpenLoopReport {

@@ -454,8 +454,7 @@ void LoadData(const TrainOptions& options, RunInputs* in) {
   }
   if (!in->method->alignment_mode().empty()) {
     in->alignment = mapping::ReadAlignmentFile(options.map_path);
-    CheckAlignment(in->alignment, in->method->alignment_mode(), robot, in->human,
-                   options.map_path);
+    CheckAlignment(in->alignment, in->method->alignment_mode(), robot, in->human, options.map_path);
   }
 }
 
@@ -481,8 +480,8 @@ void DropAndPace(const TrainOptions& options, RunInputs* in) {
 RunInputs LoadRunInputs(const TrainOptions& options) {
   RunInputs in;
   in.method = MakeMethod(options.method, options.method_config);
-  in.train = LoadTrainConfig(
-      options.config_path.empty() ? core::ConfigPath("train/default.yaml") : options.config_path);
+  in.train = LoadTrainConfig(options.config_path.empty() ? core::ConfigPath("train/default.yaml")
+                                                         : options.config_path);
   in.epochs = options.epochs > 0 ? options.epochs : in.train.epochs;
   in.policy = LoadPolicyConfig(PolicyConfigPath(in.train.policy));
   // a policy that never sees robot frames never sees a wrist camera (human videos have none)
@@ -509,8 +508,9 @@ struct Model {
   Model(const RunInputs& in, uint64_t seed)
       : net(in.policy, in.robot.proprio_dim, in.robot.action_dim,
             core::DeriveSeed(seed, kInitStream)),
-        optimizer(net->parameters(), torch::optim::AdamWOptions(in.train.learning_rate)
-                                         .weight_decay(in.train.weight_decay)),
+        optimizer(
+            net->parameters(),
+            torch::optim::AdamWOptions(in.train.learning_rate).weight_decay(in.train.weight_decay)),
         ema(in.policy, in.robot.proprio_dim, in.robot.action_dim,
             core::DeriveSeed(seed, kInitStream)),
         weights(net->parameters()),
@@ -524,8 +524,8 @@ struct Model {
 void ResumeIfAsked(const TrainOptions& options, const fs::path& partial,
                    const std::string& resolved, Model& model, ResumeState* state) {
   fs::create_directories(partial);
-  if (options.resume && LoadResume(partial / "resume", model.net, model.ema, model.optimizer,
-                                   state)) {
+  if (options.resume &&
+      LoadResume(partial / "resume", model.net, model.ema, model.optimizer, state)) {
     IMMIMIC_THROW_UNLESS(core::ReadFile((partial / "config.yaml").string()) == resolved,
                          core::InputError, partial.string(),
                          ": was started with other settings (config.yaml differs); cannot resume");
@@ -538,7 +538,9 @@ class EpochLoop {
  public:
   EpochLoop(const RunInputs& in, const TrainOptions& options, Model& model,
             const PolicyNormalizer& normalizer)
-      : in_(in), options_(options), model_(model),
+      : in_(in),
+        options_(options),
+        model_(model),
         robot_t_(ToTensors(in.robot, normalizer, in.robot_pace)),
         robot_frames_(AllFrames(in.robot)),
         robot_steps_(static_cast<int>((robot_frames_.size() + in.train.batch_size - 1) /
@@ -637,8 +639,7 @@ EpochLoop::Losses EpochLoop::Run(int epoch, ResumeState* state) {
       core::DeriveSeed(core::DeriveSeed(seed, kNoiseStream), epoch));
   core::Rng rng(core::DeriveSeed(core::DeriveSeed(seed, kBatchStream), epoch));
   core::Rng augment_rng(core::DeriveSeed(core::DeriveSeed(seed, kAugmentStream), epoch));
-  const Augmentation augment{in_.train.random_shift_px, in_.train.proprio_noise_std,
-                             &augment_rng};
+  const Augmentation augment{in_.train.random_shift_px, in_.train.proprio_noise_std, &augment_rng};
   std::vector<SampleRef> order = robot_frames_;
   Shuffle(&order, rng);
   size_t cursor = 0;
@@ -649,9 +650,8 @@ EpochLoop::Losses EpochLoop::Run(int epoch, ResumeState* state) {
     const auto [cond, actions] = Batch(kind, order, &cursor, epoch, rng, augment, &alpha);
     alpha_sum += alpha;
     Step(cond, actions, state);
-    IMMIMIC_THROW_UNLESS(std::isfinite(last_step_loss_), core::Error,
-                         "training diverged: loss is ", last_step_loss_, " at epoch ", epoch,
-                         " step ", state->steps);
+    IMMIMIC_THROW_UNLESS(std::isfinite(last_step_loss_), core::Error, "training diverged: loss is ",
+                         last_step_loss_, " at epoch ", epoch, " step ", state->steps);
     loss_sum[static_cast<int>(kind)] += last_step_loss_;
     ++loss_count[static_cast<int>(kind)];
     ++state->steps;
@@ -660,8 +660,7 @@ EpochLoop::Losses EpochLoop::Run(int epoch, ResumeState* state) {
   auto mean = [&](int k) { return loss_count[k] ? loss_sum[k] / loss_count[k] : 0.0; };
   const int total_count = loss_count[0] + loss_count[1] + loss_count[2];
   last_loss_ = (loss_sum[0] + loss_sum[1] + loss_sum[2]) / std::max(1, total_count);
-  return {last_loss_, mean(0), mean(1), mean(2),
-          loss_count[2] ? alpha_sum / loss_count[2] : 0.0};
+  return {last_loss_, mean(0), mean(1), mean(2), loss_count[2] ? alpha_sum / loss_count[2] : 0.0};
 }
 
 // One row of loss.csv.

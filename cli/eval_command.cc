@@ -7,9 +7,9 @@
 #include "agents/trained_policy.h"
 #include "benchmarks/expert_policy.h"
 #include "benchmarks/rollout.h"
-#include "core/error.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "core/error.h"
 #include "datasets/demo_replay.h"
 
 namespace immimic::cli {
@@ -96,8 +96,7 @@ Command RegisterEval(CLI::App& app) {
       ->check(CLI::Range(0, 1000000));
   sub->add_option("--stride", open_loop->stride, "Open loop: check every N-th frame")
       ->check(CLI::Range(1, 1000000));
-  return [run_dir, o, replan_every, ensemble_decay, open_loop_data, open_loop, torch_unet,
-          expert] {
+  return [run_dir, o, replan_every, ensemble_decay, open_loop_data, open_loop, torch_unet, expert] {
     if (!expert->style.empty()) return EvaluateExpert(*expert, *o);
     IMMIMIC_THROW_UNLESS(!run_dir->empty(), core::InputError, "eval needs --run or --expert");
     const agents::TrainedRunInfo run = agents::ReadRunInfo(*run_dir);

@@ -7,8 +7,8 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
-#include "core/registry.h"
 #include "core/paths.h"
+#include "core/registry.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ImMimic Bench: learning manipulation from human videos across end-effectors"};

@@ -25,8 +25,7 @@ Command RegisterRetarget(CLI::App& app) {
       "retarget", "Retarget human hand keypoints to an end-effector's actions (new HDF5 file)");
   sub->add_option("--human", o->human, "Human-video HDF5 file (immimic demos --embodiment human)")
       ->required();
-  sub->add_option("--embodiment", o->embodiment, "A robot end-effector (immimic list)")
-      ->required();
+  sub->add_option("--embodiment", o->embodiment, "A robot end-effector (immimic list)")->required();
   sub->add_option("--config", o->config,
                   "Retargeting YAML (default: configs/retarget/<embodiment>.yaml)");
   sub->add_option("--out", o->out, "Output HDF5 file")->required();

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "cli/commands.h"
@@ -69,9 +69,8 @@ int Run(const SuiteOptions& o) {
           : suite::MakeLocalLauncher(o.workers > 0 ? o.workers
                                                    : std::max(1, cores / spec.threads_per_job));
   std::cerr << "suite " << spec.name << ": " << graph.stages.size() << " stages, "
-            << launcher->capacity()
-            << (suite::MpiWorldSize() > 1 ? " MPI ranks" : " workers") << ", cache " << cache
-            << "\n";
+            << launcher->capacity() << (suite::MpiWorldSize() > 1 ? " MPI ranks" : " workers")
+            << ", cache " << cache << "\n";
   const suite::RunSummary summary = suite::RunGraph(
       graph, run, *launcher, [](const std::string& line) { std::cerr << line << "\n"; });
   std::cerr << "ran " << summary.ran << ", reused " << summary.reused << ", failed "

@@ -14,9 +14,7 @@ int MpiWorldSize() {
   return 1;
 }
 int MpiRank() { return 0; }
-std::unique_ptr<Launcher> MakeMpiLauncher() {
-  throw core::Error("this build has no MPI");
-}
+std::unique_ptr<Launcher> MakeMpiLauncher() { throw core::Error("this build has no MPI"); }
 void RunMpiWorker() {}
 void FinalizeMpi() {}
 

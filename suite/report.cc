@@ -19,7 +19,7 @@ constexpr double kSignificance = 0.05;
 // One method on one cell: its evaluations over the training seeds.
 struct Row {
   std::string task, embodiment, method;
-  std::vector<nlohmann::json> seeds;      // {seed, successes, episodes}
+  std::vector<nlohmann::json> seeds;                 // {seed, successes, episodes}
   std::map<std::pair<uint64_t, int>, bool> outcome;  // (seed, episode) -> success
   std::vector<double> sparc, ldlj;
   double eval_seconds = 0.0, train_seconds = 0.0;
@@ -65,8 +65,8 @@ nlohmann::json Comparison(const Row& a, const Row& b) {
   const double p = McNemarExactP(a_only, b_only);
   std::string verdict = "cannot tell";
   if (p < kSignificance) verdict = (a_only > b_only ? a.method : b.method) + " better";
-  return {{"task", a.task}, {"embodiment", a.embodiment}, {"a", a.method}, {"b", b.method},
-          {"pairs", pairs}, {"a_only", a_only}, {"b_only", b_only}, {"p_value", p},
+  return {{"task", a.task},    {"embodiment", a.embodiment}, {"a", a.method},    {"b", b.method},
+          {"pairs", pairs},    {"a_only", a_only},           {"b_only", b_only}, {"p_value", p},
           {"verdict", verdict}};
 }
 
@@ -133,16 +133,24 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
     }
     const auto [low, high] = WilsonInterval(k, n);
     const std::string cell = row.task + "/" + row.embodiment;
-    cells.push_back({{"task", row.task}, {"embodiment", row.embodiment}, {"method", row.method},
-                     {"seeds", row.seeds}, {"successes", k}, {"episodes", n},
-                     {"success_rate", n ? static_cast<double>(k) / n : 0.0},
-                     {"interval_95", {low, high}}, {"sparc_mean", NumberOrNull(Mean(row.sparc))},
-                     {"ldlj_mean", NumberOrNull(Mean(row.ldlj))},
-                     {"action_distance", NumberOrNull(action_distance.count(cell)
-                                                          ? action_distance.at(cell)
-                                                          : std::nan(""))}});
-    timing.push_back({{"task", row.task}, {"embodiment", row.embodiment}, {"method", row.method},
-                      {"train_seconds", row.train_seconds}, {"eval_seconds", row.eval_seconds}});
+    cells.push_back(
+        {{"task", row.task},
+         {"embodiment", row.embodiment},
+         {"method", row.method},
+         {"seeds", row.seeds},
+         {"successes", k},
+         {"episodes", n},
+         {"success_rate", n ? static_cast<double>(k) / n : 0.0},
+         {"interval_95", {low, high}},
+         {"sparc_mean", NumberOrNull(Mean(row.sparc))},
+         {"ldlj_mean", NumberOrNull(Mean(row.ldlj))},
+         {"action_distance",
+          NumberOrNull(action_distance.count(cell) ? action_distance.at(cell) : std::nan(""))}});
+    timing.push_back({{"task", row.task},
+                      {"embodiment", row.embodiment},
+                      {"method", row.method},
+                      {"train_seconds", row.train_seconds},
+                      {"eval_seconds", row.eval_seconds}});
     for (size_t j = i + 1; j < order.size(); ++j) {
       const Row& b = rows.at(order[j]);
       if (b.task != row.task || b.embodiment != row.embodiment) continue;
@@ -155,8 +163,9 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
           {"suite_hash", core::Sha256Hex(spec_json)},
           {"spec", nlohmann::json::parse(spec_json)},
           {"version", core::SoftwareVersion()},
-          {"stages", {{"total", graph.stages.size()},
-                      {"done", std::count(states.begin(), states.end(), StageState::kDone)}}},
+          {"stages",
+           {{"total", graph.stages.size()},
+            {"done", std::count(states.begin(), states.end(), StageState::kDone)}}},
           {"cells", cells},
           {"comparisons", comparisons},
           {"missing", missing},

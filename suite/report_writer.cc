@@ -21,11 +21,13 @@ std::string Csv(const nlohmann::json& results) {
   std::ostringstream csv;
   csv << "task,embodiment,method,successes,episodes,success_rate,low_95,high_95,sparc_mean,"
          "ldlj_mean,action_distance\n";
-  auto number = [](const nlohmann::json& x) { return x.is_null() ? std::string() : Fixed(x.get<double>(), 4); };
+  auto number = [](const nlohmann::json& x) {
+    return x.is_null() ? std::string() : Fixed(x.get<double>(), 4);
+  };
   for (const auto& c : results.at("cells")) {
     csv << c.at("task").get<std::string>() << "," << c.at("embodiment").get<std::string>() << ","
-        << c.at("method").get<std::string>() << "," << c.at("successes") << ","
-        << c.at("episodes") << "," << Fixed(c.at("success_rate").get<double>(), 4) << ","
+        << c.at("method").get<std::string>() << "," << c.at("successes") << "," << c.at("episodes")
+        << "," << Fixed(c.at("success_rate").get<double>(), 4) << ","
         << Fixed(c.at("interval_95")[0].get<double>(), 4) << ","
         << Fixed(c.at("interval_95")[1].get<double>(), 4) << "," << number(c.at("sparc_mean"))
         << "," << number(c.at("ldlj_mean")) << "," << number(c.at("action_distance")) << "\n";
@@ -46,8 +48,8 @@ std::string Markdown(const nlohmann::json& results) {
   for (const auto& method : spec.at("methods")) methods.push_back(method);
   std::map<std::pair<std::string, std::string>, std::string> entry;
   for (const auto& c : results.at("cells")) {
-    const std::string cell = c.at("task").get<std::string>() + " x " +
-                             c.at("embodiment").get<std::string>();
+    const std::string cell =
+        c.at("task").get<std::string>() + " x " + c.at("embodiment").get<std::string>();
     const std::string method = c.at("method");
     if (std::find(cells.begin(), cells.end(), cell) == cells.end()) cells.push_back(cell);
     if (std::find(methods.begin(), methods.end(), method) == methods.end()) {
@@ -87,7 +89,8 @@ std::string Markdown(const nlohmann::json& results) {
     }
   }
   md << "\nPaired comparisons (exact McNemar test over the same seeds and episodes; "
-        "'cannot tell' at p >= 0.05):\n\n| cell | A | B | only A succeeded | only B | p | verdict |\n"
+        "'cannot tell' at p >= 0.05):\n\n| cell | A | B | only A succeeded | only B | p | verdict "
+        "|\n"
         "|---|---|---|---|---|---|---|\n";
   for (const auto& c : results.at("comparisons")) {
     md << "| " << c.at("task").get<std::string>() << " x " << c.at("embodiment").get<std::string>()

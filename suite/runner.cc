@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -52,7 +52,10 @@ class Scheduler {
  public:
   Scheduler(const StageGraph& graph, const RunOptions& options, Launcher& launcher,
             const std::function<void(const std::string&)>& progress)
-      : graph_(graph), options_(options), launcher_(launcher), progress_(progress),
+      : graph_(graph),
+        options_(options),
+        launcher_(launcher),
+        progress_(progress),
         states_(ReadStates(options.cache, graph)) {}
 
   RunSummary Run();
@@ -91,8 +94,8 @@ void Scheduler::Start(int i) {
   // written before the start, so that a killed run always leaves it beside an orphan
   core::WriteFileAtomically((dir / "running.json").string(),
                             nlohmann::json{{"pid", 0}, {"runner", getpid()}}.dump());
-  const int pid = launcher_.Start(
-      {i, args, (dir / (out + ".tmp")).string(), (dir / "log.txt").string()});
+  const int pid =
+      launcher_.Start({i, args, (dir / (out + ".tmp")).string(), (dir / "log.txt").string()});
   if (pid > 0) {
     core::WriteFileAtomically((dir / "running.json").string(),
                               nlohmann::json{{"pid", pid}, {"runner", getpid()}}.dump());
@@ -123,9 +126,9 @@ void Scheduler::Finish(const LaunchResult& result) {
     sum += seconds, ++count;
   } else {
     const std::string log = (dir / "log.txt").string();
-    core::WriteFileAtomically((dir / "failed.json").string(),
-                              nlohmann::json{{"label", stage.label},
-                                             {"exit_code", result.exit_code}}.dump());
+    core::WriteFileAtomically(
+        (dir / "failed.json").string(),
+        nlohmann::json{{"label", stage.label}, {"exit_code", result.exit_code}}.dump());
     states_[result.stage] = StageState::kFailed;
     ++summary_.failed;
     summary_.failures.push_back(stage.label + ": " + log);
@@ -155,8 +158,8 @@ void Scheduler::SkipDependants() {
 std::string Scheduler::Eta() const {
   double left = 0, overall_sum = 0;
   int overall_count = 0;
-  for (const auto& [kind, entry] : seconds_by_kind_) overall_sum += entry.first,
-                                                     overall_count += entry.second;
+  for (const auto& [kind, entry] : seconds_by_kind_)
+    overall_sum += entry.first, overall_count += entry.second;
   if (overall_count == 0) return "";
   for (size_t i = 0; i < graph_.stages.size(); ++i) {
     if (states_[i] != StageState::kPending && states_[i] != StageState::kRunning) continue;
@@ -179,8 +182,8 @@ RunSummary Scheduler::Run() {
     if (state == StageState::kFailed) state = StageState::kPending;  // try again
   }
   for (;;) {
-    for (size_t i = 0; i < graph_.stages.size() &&
-                       static_cast<int>(running_.size()) < launcher_.capacity();
+    for (size_t i = 0;
+         i < graph_.stages.size() && static_cast<int>(running_.size()) < launcher_.capacity();
          ++i) {
       if (states_[i] == StageState::kPending && Ready(static_cast<int>(i))) {
         Start(static_cast<int>(i));
@@ -196,11 +199,16 @@ RunSummary Scheduler::Run() {
 
 const char* StateName(StageState state) {
   switch (state) {
-    case StageState::kDone: return "done";
-    case StageState::kRunning: return "running";
-    case StageState::kFailed: return "failed";
-    case StageState::kSkipped: return "skipped";
-    case StageState::kPending: return "pending";
+    case StageState::kDone:
+      return "done";
+    case StageState::kRunning:
+      return "running";
+    case StageState::kFailed:
+      return "failed";
+    case StageState::kSkipped:
+      return "skipped";
+    case StageState::kPending:
+      return "pending";
   }
   return "pending";
 }

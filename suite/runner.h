@@ -1,9 +1,9 @@
 #pragma once
 // Runs a stage graph: each stage an `immimic` process started by a Launcher (local processes, or
-// MPI ranks) writing into its cache folder with its stdout and stderr kept beside it. A stage is finished when its
-// done.json exists, written last and atomically; a killed run leaves at most unfinished folders,
-// which the next run clears (a training run keeps its checkpoint and resumes). A failing stage
-// is reported with its log; the stages that need it are skipped, the others go on.
+// MPI ranks) writing into its cache folder with its stdout and stderr kept beside it. A stage is
+// finished when its done.json exists, written last and atomically; a killed run leaves at most
+// unfinished folders, which the next run clears (a training run keeps its checkpoint and resumes).
+// A failing stage is reported with its log; the stages that need it are skipped, the others go on.
 #include <functional>
 #include <string>
 #include <vector>

@@ -60,8 +60,17 @@ class GraphBuilder {
     Stage s;
     s.kind = kind;
     s.label = kind + " " + task + "/" + embodiment + " x" + std::to_string(episodes);
-    s.args = {"demos", "--task", task, "--embodiment", embodiment, "--episodes",
-              std::to_string(episodes), "--seed", std::to_string(seed), "--out", "{dir}/data.hdf5"};
+    s.args = {"demos",
+              "--task",
+              task,
+              "--embodiment",
+              embodiment,
+              "--episodes",
+              std::to_string(episodes),
+              "--seed",
+              std::to_string(seed),
+              "--out",
+              "{dir}/data.hdf5"};
     if (!style.empty()) s.args.insert(s.args.end(), {"--style", style});
     for (const auto& a : ImageSize()) s.args.push_back(a);
     for (const auto& a : Threads()) s.args.push_back(a);
@@ -74,9 +83,8 @@ class GraphBuilder {
         {"seed", seed},
         {"style", style},
         {"image_size", spec_.data.image_size},
-        {"configs",
-         Hash(ConfigText("tasks/" + task + ".yaml") +
-              ConfigText("embodiments/" + embodiment + ".yaml"))}};
+        {"configs", Hash(ConfigText("tasks/" + task + ".yaml") +
+                         ConfigText("embodiments/" + embodiment + ".yaml"))}};
     return Add(std::move(s), settings);
   }
 
@@ -85,8 +93,8 @@ class GraphBuilder {
     s.kind = "retarget";
     s.label = "retarget " + task + "/" + embodiment;
     s.deps = {human};
-    s.args = {"retarget", "--human", "{dep:0}/data.hdf5", "--embodiment", embodiment,
-              "--out", "{dir}/data.hdf5"};
+    s.args = {"retarget", "--human", "{dep:0}/data.hdf5", "--embodiment",
+              embodiment, "--out",   "{dir}/data.hdf5"};
     s.output = "data.hdf5";
     s.stdout_file = "summary.json";
     return Add(std::move(s), {{"embodiment", embodiment},
@@ -98,8 +106,8 @@ class GraphBuilder {
     s.kind = "map";
     s.label = "map " + cell + " " + mode;
     s.deps = {retargeted, robot};
-    s.args = {"map",    "--human", "{dep:0}/data.hdf5", "--robot", "{dep:1}/data.hdf5",
-              "--mode", mode,      "--out",             "{dir}/map.json"};
+    s.args = {"map", "--human", "{dep:0}/data.hdf5", "--robot", "{dep:1}/data.hdf5", "--mode",
+              mode,  "--out",   "{dir}/map.json"};
     s.output = "map.json";
     s.stdout_file = "summary.json";
     return Add(std::move(s), {{"mode", mode}});
@@ -126,16 +134,15 @@ StageGraph GraphBuilder::Build() {
   auto eval_args = [&](std::vector<std::string> args) {
     for (const std::string& a :
          {std::string("--episodes"), std::to_string(s.eval.episodes), std::string("--seed"),
-          std::to_string(s.eval.seed), std::string("--max-steps"),
-          std::to_string(s.eval.max_steps), std::string("--threads"),
-          std::to_string(s.threads_per_job)}) {
+          std::to_string(s.eval.seed), std::string("--max-steps"), std::to_string(s.eval.max_steps),
+          std::string("--threads"), std::to_string(s.threads_per_job)}) {
       args.push_back(a);
     }
     return args;
   };
   for (const std::string& task : s.tasks) {
-    const int human = Demos(task, "human", s.data.human_videos, s.data.human_seed,
-                            "human_videos", "");
+    const int human =
+        Demos(task, "human", s.data.human_videos, s.data.human_seed, "human_videos", "");
     for (const std::string& embodiment : s.embodiments) {
       const std::string cell = task + "/" + embodiment;
       const int robot =
@@ -146,14 +153,14 @@ StageGraph GraphBuilder::Build() {
         e.kind = "expert_eval";
         e.label = "eval " + cell + "/expert";
         e.task = task, e.embodiment = embodiment, e.method = "expert";
-        e.args = eval_args({"eval", "--expert", "human", "--task", task, "--embodiment",
-                            embodiment, "--width", std::to_string(s.data.image_size),
-                            "--height", std::to_string(s.data.image_size)});
+        e.args = eval_args({"eval", "--expert", "human", "--task", task, "--embodiment", embodiment,
+                            "--width", std::to_string(s.data.image_size), "--height",
+                            std::to_string(s.data.image_size)});
         e.stdout_file = "eval.json";
         e.output = "eval.json";
         nlohmann::json settings = eval_settings;
-        settings.update({{"task", task}, {"embodiment", embodiment},
-                         {"image_size", s.data.image_size}});
+        settings.update(
+            {{"task", task}, {"embodiment", embodiment}, {"image_size", s.data.image_size}});
         Add(std::move(e), settings);
       }
       for (const std::string& method : s.methods) {
@@ -164,10 +171,23 @@ StageGraph GraphBuilder::Build() {
           t.label = "train " + cell + "/" + method + "/s" + std::to_string(seed);
           // every method reads the human videos: robot_only takes only their pace from them
           t.deps = {robot, retargeted};
-          t.args = {"train",  "--method", method, "--robot", "{dep:0}/data.hdf5", "--human",
-                    "{dep:1}/data.hdf5", "--config", TrainConfigPath(s.train.config), "--seed",
-                    std::to_string(seed), "--task", task, "--embodiment", embodiment,
-                    "--out", "{dir}/run"};
+          t.args = {"train",
+                    "--method",
+                    method,
+                    "--robot",
+                    "{dep:0}/data.hdf5",
+                    "--human",
+                    "{dep:1}/data.hdf5",
+                    "--config",
+                    TrainConfigPath(s.train.config),
+                    "--seed",
+                    std::to_string(seed),
+                    "--task",
+                    task,
+                    "--embodiment",
+                    embodiment,
+                    "--out",
+                    "{dir}/run"};
           if (!mode.empty()) {
             t.deps.push_back(Map(retargeted, robot, mode, cell));
             t.args.insert(t.args.end(), {"--map", "{dep:2}/map.json"});
@@ -177,12 +197,12 @@ StageGraph GraphBuilder::Build() {
           }
           t.output = "run";
           t.stdout_file = "summary.json";
-          const int train = Add(std::move(t), {{"method", method},
-                                               {"seed", seed},
-                                               {"epochs", s.train.epochs},
-                                               {"train_configs", Hash(train_texts)},
-                                               {"method_config",
-                                                Hash(ConfigText("methods/" + method + ".yaml"))}});
+          const int train = Add(
+              std::move(t), {{"method", method},
+                             {"seed", seed},
+                             {"epochs", s.train.epochs},
+                             {"train_configs", Hash(train_texts)},
+                             {"method_config", Hash(ConfigText("methods/" + method + ".yaml"))}});
           Stage e;
           e.kind = "eval";
           e.label = "eval " + cell + "/" + method + "/s" + std::to_string(seed);

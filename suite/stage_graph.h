@@ -12,8 +12,8 @@
 namespace immimic::suite {
 
 struct Stage {
-  std::string kind;  // robot_demos | human_videos | retarget | map | train | eval | expert_eval
-  std::string key;   // 64 hex digits
+  std::string kind;   // robot_demos | human_videos | retarget | map | train | eval | expert_eval
+  std::string key;    // 64 hex digits
   std::string label;  // readable: e.g. "train pick_place/robotiq/immimic_a/s0"
   std::vector<int> deps;  // indices of the stages it reads
   // Arguments after the executable, with {dir} standing for the stage's folder and {dep:N} for
@@ -34,7 +34,7 @@ StageGraph BuildStageGraph(const SuiteSpec& spec);
 
 // The stage's folder in the cache: <cache>/<kind>/<key>.
 std::string StageDir(const std::string& cache, const Stage& stage);
-// The stage's arguments with the placeholders filled in.
+// The stage's arguments with {dir} and {dep:N} replaced by cache folders.
 std::vector<std::string> ResolvedArgs(const std::string& cache, const StageGraph& graph,
                                       const Stage& stage);
 

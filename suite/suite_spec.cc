@@ -128,27 +128,26 @@ SuiteSpec LoadSuiteSpec(const std::string& name_or_path) {
 }
 
 std::string SuiteSpecJson(const SuiteSpec& s) {
-  const nlohmann::json json = {
-      {"name", s.name},
-      {"tasks", s.tasks},
-      {"embodiments", s.embodiments},
-      {"methods", s.methods},
-      {"seeds", s.seeds},
-      {"data",
-       {{"robot_demos", s.data.robot_demos},
-        {"human_videos", s.data.human_videos},
-        {"robot_seed", s.data.robot_seed},
-        {"human_seed", s.data.human_seed},
-        {"image_size", s.data.image_size}}},
-      {"train", {{"config", s.train.config}, {"epochs", s.train.epochs}}},
-      {"eval",
-       {{"episodes", s.eval.episodes},
-        {"seed", s.eval.seed},
-        {"replan_every", s.eval.replan_every},
-        {"ensemble_decay", s.eval.ensemble_decay},
-        {"max_steps", s.eval.max_steps}}},
-      {"expert_row", s.expert_row},
-      {"threads_per_job", s.threads_per_job}};
+  const nlohmann::json json = {{"name", s.name},
+                               {"tasks", s.tasks},
+                               {"embodiments", s.embodiments},
+                               {"methods", s.methods},
+                               {"seeds", s.seeds},
+                               {"data",
+                                {{"robot_demos", s.data.robot_demos},
+                                 {"human_videos", s.data.human_videos},
+                                 {"robot_seed", s.data.robot_seed},
+                                 {"human_seed", s.data.human_seed},
+                                 {"image_size", s.data.image_size}}},
+                               {"train", {{"config", s.train.config}, {"epochs", s.train.epochs}}},
+                               {"eval",
+                                {{"episodes", s.eval.episodes},
+                                 {"seed", s.eval.seed},
+                                 {"replan_every", s.eval.replan_every},
+                                 {"ensemble_decay", s.eval.ensemble_decay},
+                                 {"max_steps", s.eval.max_steps}}},
+                               {"expert_row", s.expert_row},
+                               {"threads_per_job", s.threads_per_job}};
   return json.dump();
 }
 

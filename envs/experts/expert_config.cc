@@ -15,9 +15,9 @@ std::map<std::string, double> LoadExpertParameters(const std::string& task,
   const std::string path = core::ConfigPath("experts/" + task + ".yaml");
   const core::YamlNode root = core::YamlNode::LoadFile(path);
   const std::vector<std::string> entries = root.Keys();
-  IMMIMIC_THROW_UNLESS(std::find(entries.begin(), entries.end(), embodiment) != entries.end(),
-                       core::ConfigError, path, ": no expert entry: ",
-                       core::UnknownNameMessage("end-effector", embodiment, entries));
+  IMMIMIC_THROW_UNLESS(
+      std::find(entries.begin(), entries.end(), embodiment) != entries.end(), core::ConfigError,
+      path, ": no expert entry: ", core::UnknownNameMessage("end-effector", embodiment, entries));
   const core::YamlNode entry = root.Child(embodiment);
   for (const std::string& key : entry.Keys()) {
     IMMIMIC_THROW_UNLESS(std::find(keys.begin(), keys.end(), key) != keys.end(), core::ConfigError,

@@ -62,13 +62,12 @@ struct Grip {
 // handle's raised end with the TCP below its axis (chosen on seeds 0..19). The Allegro has no
 // grip of its own yet (docs/tasks.md).
 Grip GripFor(const std::string& embodiment) {
-  const auto p = LoadExpertParameters(
-      "flip", embodiment,
-      {"along", "dz", "fingers", "thumb", "pre_fingers", "pre_thumb", "press", "dy", "turn",
-       "slide", "push"});
-  return {p.at("along"), p.at("dz"),  p.at("fingers"), p.at("thumb"), p.at("pre_fingers"),
-          p.at("pre_thumb"), p.at("press"), p.at("dy"), p.at("turn"), p.at("slide"),
-          p.at("push")};
+  const auto p = LoadExpertParameters("flip", embodiment,
+                                      {"along", "dz", "fingers", "thumb", "pre_fingers",
+                                       "pre_thumb", "press", "dy", "turn", "slide", "push"});
+  return {p.at("along"),       p.at("dz"),        p.at("fingers"), p.at("thumb"),
+          p.at("pre_fingers"), p.at("pre_thumb"), p.at("press"),   p.at("dy"),
+          p.at("turn"),        p.at("slide"),     p.at("push")};
 }
 
 Eigen::Isometry3d PoseAt(const Eigen::VectorXd& v, int offset) {

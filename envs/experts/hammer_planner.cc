@@ -36,16 +36,17 @@ struct Grip {
 
 // Per end-effector grasp of the 24 mm square handle (configs/experts/hammer.yaml), found by
 // measuring fingertip positions in the TCP frame and sweeping seeds (docs/tasks.md). Grippers
-// pinch above the handle axis; the hands preshape (thumb already opposed, fingers half closed) so the thumb does not sweep the
-// table while closing, then close past contact so the position servos squeeze, with fingertips
-// and thumb on the handle's vertical faces. The human hand holds it with the forearm pointing
-// away from the nail (its 25 cm forearm would otherwise press on the nail fixture).
+// pinch above the handle axis; the hands preshape (thumb already opposed, fingers half closed) so
+// the thumb does not sweep the table while closing, then close past contact so the position servos
+// squeeze, with fingertips and thumb on the handle's vertical faces. The human hand holds it with
+// the forearm pointing away from the nail (its 25 cm forearm would otherwise press on the nail
+// fixture).
 Grip GripFor(const std::string& embodiment) {
-  const auto p = LoadExpertParameters("hammer", embodiment,
-                                      {"along", "dz", "dy", "fingers", "thumb", "pre_fingers",
-                                       "pre_thumb", "turn"});
-  return {p.at("along"),   p.at("dz"),          p.at("dy"),        p.at("fingers"),
-          p.at("thumb"),   p.at("pre_fingers"), p.at("pre_thumb"), p.at("turn")};
+  const auto p = LoadExpertParameters(
+      "hammer", embodiment,
+      {"along", "dz", "dy", "fingers", "thumb", "pre_fingers", "pre_thumb", "turn"});
+  return {p.at("along"), p.at("dz"),          p.at("dy"),        p.at("fingers"),
+          p.at("thumb"), p.at("pre_fingers"), p.at("pre_thumb"), p.at("turn")};
 }
 
 class HammerPlanner : public TaskPlanner {

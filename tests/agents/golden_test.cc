@@ -75,9 +75,10 @@ TEST(Golden, DemosAlignmentAndWeightsKeepTheirDigests) {
   map_options.threads = 1;
   mapping::WriteAlignmentFile(map, mapping::MapDatasets(retargeted, robot, map_options).file);
 
-  std::ofstream(dir / "policy.yaml") << "image_size: 16\nobs_horizon: 2\naction_horizon: 4\n"
-                                        "encoder: {channels: [4, 8], keypoints: 4, feature_dim: 8}\n"
-                                        "unet: {down_dims: [8, 16], groups: 4, step_embed_dim: 8}\n";
+  std::ofstream(dir / "policy.yaml")
+      << "image_size: 16\nobs_horizon: 2\naction_horizon: 4\n"
+         "encoder: {channels: [4, 8], keypoints: 4, feature_dim: 8}\n"
+         "unet: {down_dims: [8, 16], groups: 4, step_embed_dim: 8}\n";
   std::ofstream(dir / "train.yaml") << "policy: " << (dir / "policy.yaml").string()
                                     << "\nepochs: 2\nbatch_size: 32\nwarmup_steps: 2\nthreads: 1\n"
                                        "robot_time_compression: auto\n";

@@ -252,7 +252,8 @@ TEST_F(TrainerTest, RobotTimeCompressionReadsRobotDemosAtTheHumansPace) {
 TEST_F(TrainerTest, HumanOnlyTrainsWithoutTheWristCamera) {
   const TrainSummary s = Train(Options("human_only", "run"));
   EXPECT_EQ(s.steps, 18);  // 2 x ceil(22 robot frames / 8) human batches a epoch, 3 epochs
-  EXPECT_FALSE(LoadCheckpoint((dir_ / "run" / "policy").string()).policy->config().use_wrist_camera);
+  EXPECT_FALSE(
+      LoadCheckpoint((dir_ / "run" / "policy").string()).policy->config().use_wrist_camera);
   const auto loss = core::ReadFile((dir_ / "run" / "loss.csv").string());
   EXPECT_NE(loss.find("\n3,18,"), std::string::npos) << loss;
 }

@@ -27,8 +27,7 @@ TEST(ExpertConfig, MissingEntriesAndKeysAreErrors) {
     LoadExpertParameters("push", "octopus", kPushKeys);
     FAIL() << "no error";
   } catch (const core::ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("known: robotiq, fin_ray"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("known: robotiq, fin_ray"), std::string::npos) << e.what();
   }
   EXPECT_THROW(LoadExpertParameters("push", "robotiq", {"yaw_offset", "height", "lead", "tilt"}),
                core::ConfigError);  // a key the file lacks

@@ -8,10 +8,10 @@ namespace {
 
 TEST(Report, McNemarExactMatchesTheBinomialTail) {
   EXPECT_DOUBLE_EQ(McNemarExactP(0, 0), 1.0);
-  EXPECT_NEAR(McNemarExactP(5, 0), 2.0 / 32, 1e-12);     // 2 x (1/2)^5
-  EXPECT_NEAR(McNemarExactP(0, 10), 2.0 / 1024, 1e-12);  // 2 x (1/2)^10
+  EXPECT_NEAR(McNemarExactP(5, 0), 2.0 / 32, 1e-12);        // 2 x (1/2)^5
+  EXPECT_NEAR(McNemarExactP(0, 10), 2.0 / 1024, 1e-12);     // 2 x (1/2)^10
   EXPECT_NEAR(McNemarExactP(6, 2), 2.0 * 37 / 256, 1e-12);  // 2 x (1 + 8 + 28) / 2^8
-  EXPECT_DOUBLE_EQ(McNemarExactP(3, 3), 1.0);                // capped
+  EXPECT_DOUBLE_EQ(McNemarExactP(3, 3), 1.0);               // capped
 }
 
 TEST(Report, WilsonIntervalMatchesTheFormula) {

@@ -60,7 +60,7 @@ TEST(StageGraph, KeysAreStableAndFollowTheSettings) {
   }
 }
 
-TEST(StageGraph, PlaceholdersResolveToStageFolders) {
+TEST(StageGraph, FolderMarkersResolveToStageFolders) {
   const StageGraph g = BuildStageGraph(Spec());
   const auto train = std::find_if(g.stages.begin(), g.stages.end(),
                                   [](const Stage& s) { return s.kind == "train"; });

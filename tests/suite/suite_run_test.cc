@@ -40,7 +40,8 @@ class SuiteRunTest : public ::testing::Test {
         << "name: tiny\ntasks: [push]\nembodiments: [robotiq]\n"
            "methods: [robot_only, immimic_a]\nseeds: [0]\n"
            "data: {robot_demos: 1, human_videos: 2, image_size: 32}\n"
-           "train: {config: " << dir_ << "/train.yaml}\n"
+           "train: {config: "
+        << dir_ << "/train.yaml}\n"
         << "eval: {episodes: 2, max_steps: 30, replan_every: " << replan << "}\n"
         << "threads_per_job: 1\n";
   }

@@ -47,20 +47,24 @@ TEST(SuiteSpec, BadKeysValuesAndNamesAreClearErrors) {
     EXPECT_NE(std::string(e.what()).find("episodez"), std::string::npos) << e.what();
   }
   try {
-    LoadSuiteSpec(Write("unknown_method", "name: t\ntasks: [push]\nembodiments: [robotiq]\n"
-                                          "methods: [magic]\nseeds: [0]\n"));
+    LoadSuiteSpec(Write("unknown_method",
+                        "name: t\ntasks: [push]\nembodiments: [robotiq]\n"
+                        "methods: [magic]\nseeds: [0]\n"));
     FAIL() << "no error";
   } catch (const core::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("known: robot_only"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(LoadSuiteSpec(Write("human_cell", "name: t\ntasks: [push]\nembodiments: [human]\n"
-                                                 "methods: [robot_only]\nseeds: [0]\n")),
+  EXPECT_THROW(LoadSuiteSpec(Write("human_cell",
+                                   "name: t\ntasks: [push]\nembodiments: [human]\n"
+                                   "methods: [robot_only]\nseeds: [0]\n")),
                core::InputError);
-  EXPECT_THROW(LoadSuiteSpec(Write("no_seeds", "name: t\ntasks: [push]\nembodiments: [robotiq]\n"
-                                               "methods: [robot_only]\nseeds: []\n")),
+  EXPECT_THROW(LoadSuiteSpec(Write("no_seeds",
+                                   "name: t\ntasks: [push]\nembodiments: [robotiq]\n"
+                                   "methods: [robot_only]\nseeds: []\n")),
                core::ConfigError);
-  EXPECT_THROW(LoadSuiteSpec(Write("zero_episodes", std::string(kMinimal) + "eval: {episodes: 0}\n")),
-               core::ConfigError);
+  EXPECT_THROW(
+      LoadSuiteSpec(Write("zero_episodes", std::string(kMinimal) + "eval: {episodes: 0}\n")),
+      core::ConfigError);
   EXPECT_THROW(LoadSuiteSpec(Write("no_config", std::string(kMinimal) + "train: {config: nope}\n")),
                core::ConfigError);
   EXPECT_THROW(LoadSuiteSpec("no_such_suite"), core::InputError);
