@@ -36,12 +36,13 @@ struct TrainConfig {
   double ema_max_decay = 0.9999;
   // Random shift of the training images by up to this many pixels (edge-padded, then cropped
   // back; agents/image_augment.h), as Diffusion Policy's random crop. 0: off. Execution never
-  // shifts. Off by default: on pick_place it cost success (docs/methods.md).
+  // shifts. Off by default: on pick_place it cost success (docs/experiments/methods_log.md, "Image
+  // augmentation").
   int random_shift_px = 0;
   // Gaussian noise of this standard deviation (normalised units: the proprioception's demo
   // range spans [-1, 1]) added to every proprioception value of every training frame, each
   // frame drawn apart. 0: off. Execution never adds it. Off by default: at 0.03 on pick_place
-  // it cost the grasp without curing the hovering it was for (docs/methods.md).
+  // it cost the grasp without curing the hovering it was for (docs/experiments/methods_log.md).
   double proprio_noise_std = 0.0;
   // Human videos resampled in time by this factor before training (agents::StretchTime), so a
   // human action chunk spans the motion of a robot chunk: teleoperated demos are several times

@@ -81,11 +81,11 @@ DomainFrames StretchTime(const DomainFrames& frames, double factor);
 // than `tolerance` x its range. Why: when fingers close on an object (or begin to open from it)
 // they stop while the command goes on ramping, so for tens of frames the observation is the
 // same and only the unseen command differs; a policy cannot tell how far along the ramp it is,
-// and on pick_place it stalled there with the gripper half closed (docs/methods.md). Dropped,
-// the ramp passes in one step. A demo's first and last frames are always kept; images are shared
-// with the kept frames (image_row), not copied. Throws core::InputError for a tolerance that is
-// not in (0, 1), human videos (their proprio is retargeted, not read from a hand), or frames
-// already stretched or dropped.
+// and on pick_place it stalled there with the gripper half closed
+// (docs/experiments/methods_log.md). Dropped, the ramp passes in one step. A demo's first and last
+// frames are always kept; images are shared with the kept frames (image_row), not copied. Throws
+// core::InputError for a tolerance that is not in (0, 1), human videos (their proprio is
+// retargeted, not read from a hand), or frames already stretched or dropped.
 DomainFrames DropHandStallFrames(const DomainFrames& frames, double tolerance);
 
 // Drops the robot frames in the middle of idle stretches: a frame goes when, over the frames
@@ -95,8 +95,8 @@ DomainFrames DropHandStallFrames(const DomainFrames& frames, double tolerance);
 // range. Why: teleoperated demos pause (hesitations, the slow ends and starts of minimum-jerk
 // segments, the wait after a gripper closes), and a policy that meets such a still state
 // mostly predicts staying still, so on pick_place it hovered above the cube and the pad and
-// held the closed gripper at the cube (docs/methods.md). Dropped, the demo moves on. A demo's
-// first and last frames are always kept; images are shared (image_row); composes with
+// held the closed gripper at the cube (docs/experiments/methods_log.md). Dropped, the demo moves
+// on. A demo's first and last frames are always kept; images are shared (image_row); composes with
 // DropHandStallFrames. Throws core::InputError for a tolerance outside (0, 0.1] m, human videos
 // or frames stretched in time.
 constexpr int kIdleHalfWindow = 8;          // frames each side (0.27 s at 30 Hz)

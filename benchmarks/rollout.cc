@@ -3,18 +3,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <exception>
 #include <limits>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
-#include <thread>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/parallel_for.h"
 #include "core/rng.h"
 #include "envs/env.h"
 #include "envs/video_writer.h"
@@ -26,7 +23,6 @@ struct Finished {
   EpisodeResult result;
   std::vector<envs::Image> frames;  // only for episodes that go into the video
   std::string trace;                // CSV rows, only when a trace is written
-  std::exception_ptr error;
 };
 
 bool WantsVideo(const RolloutOptions& o, int index) {
@@ -136,8 +132,7 @@ MeanStd Summarise(const std::vector<double>& values) {
   return s;
 }
 
-// Workers run episodes in increasing order, a bounded distance ahead of the consumer (this
-// thread), which takes them strictly in index order: results and video do not depend on the
+// Episodes are consumed strictly in index order, so results and video do not depend on the
 // thread count. `single` is used when there is no factory (one thread).
 RolloutResult Run(const envs::EnvConfig& config, const agents::PolicyFactory& factory,
                   agents::Policy* single, const RolloutOptions& o,
@@ -145,68 +140,13 @@ RolloutResult Run(const envs::EnvConfig& config, const agents::PolicyFactory& fa
   Validate(config, o);
   const auto start = std::chrono::steady_clock::now();
   const auto scene = envs::SceneModel::Build(config);
-  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  const int threads = single ? 1 : std::min(o.threads > 0 ? o.threads : cores, o.episodes);
+  const int threads = single ? 1 : core::ThreadsFor(o.threads, o.episodes);
 
   std::unique_ptr<envs::VideoWriter> video;
   if (!o.video_path.empty()) {
     video = std::make_unique<envs::VideoWriter>(o.video_path, config.image_width,
                                                 config.image_height, config.control_hz);
   }
-
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::map<int, Finished> finished;
-  int next = 0, consumed = 0;
-  bool stop = false;
-  auto worker = [&] {
-    std::unique_ptr<envs::Env> env;
-    std::unique_ptr<agents::Policy> owned;
-    for (;;) {
-      int index;
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        changed.wait(lock, [&] { return stop || next < consumed + 2 * threads; });
-        if (stop || next >= o.episodes) return;
-        index = next++;
-        // factories need not be thread-safe: call them under the lock
-        if (!single && !owned) {
-          try {
-            owned = factory();
-          } catch (...) {
-            finished[index].error = std::current_exception();
-            changed.notify_all();
-            return;
-          }
-        }
-      }
-      Finished done;
-      try {
-        agents::Policy* policy = single ? single : owned.get();
-        IMMIMIC_THROW_UNLESS(policy != nullptr, core::InputError,
-                             "the policy factory returned no policy");
-        if (!env) env = std::make_unique<envs::Env>(config, scene);
-        done.result =
-            RunEpisode(*env, *policy, o, index, WantsVideo(o, index) ? &done.frames : nullptr,
-                       o.trace_path.empty() ? nullptr : &done.trace);
-      } catch (...) {
-        done.error = std::current_exception();
-      }
-      std::lock_guard<std::mutex> lock(mutex);
-      finished[index] = std::move(done);
-      changed.notify_all();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
-  auto stop_workers = [&] {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      stop = true;
-    }
-    changed.notify_all();
-    for (std::thread& t : pool) t.join();
-  };
 
   std::string trace;
   RolloutResult result;
@@ -215,31 +155,38 @@ RolloutResult Run(const envs::EnvConfig& config, const agents::PolicyFactory& fa
   result.seed = o.seed;
   result.episodes = o.episodes;
   result.threads = threads;
-  try {
-    for (int index = 0; index < o.episodes; ++index) {
-      Finished done;
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        changed.wait(lock, [&] { return finished.count(index) > 0; });
-        done = std::move(finished[index]);
-        finished.erase(index);
-        consumed = index + 1;
-      }
-      changed.notify_all();
-      if (done.error) std::rethrow_exception(done.error);
-      if (video) {
-        for (const envs::Image& frame : done.frames) video->Add(frame);
-      }
-      trace += done.trace;
-      result.successes += done.result.success;
-      result.per_episode.push_back(std::move(done.result));
-      if (progress) progress(index + 1, o.episodes);
+  struct Worker {
+    std::unique_ptr<envs::Env> env;
+    std::unique_ptr<agents::Policy> owned;
+  };
+  std::mutex factory_mutex;  // factories need not be thread-safe
+  core::OrderedParallelJobs<Worker, Finished> jobs;
+  jobs.produce = [&](int index, Worker& worker) {
+    if (!single && !worker.owned) {
+      std::lock_guard<std::mutex> lock(factory_mutex);
+      worker.owned = factory();
     }
-  } catch (...) {
-    stop_workers();
-    throw;
-  }
-  stop_workers();
+    agents::Policy* policy = single ? single : worker.owned.get();
+    IMMIMIC_THROW_UNLESS(policy != nullptr, core::InputError,
+                         "the policy factory returned no policy");
+    if (!worker.env) worker.env = std::make_unique<envs::Env>(config, scene);
+    Finished done;
+    done.result =
+        RunEpisode(*worker.env, *policy, o, index, WantsVideo(o, index) ? &done.frames : nullptr,
+                   o.trace_path.empty() ? nullptr : &done.trace);
+    return done;
+  };
+  jobs.consume = [&](int index, Finished& done) {
+    if (video) {
+      for (const envs::Image& frame : done.frames) video->Add(frame);
+    }
+    trace += done.trace;
+    result.successes += done.result.success;
+    result.per_episode.push_back(std::move(done.result));
+    if (progress) progress(index + 1, o.episodes);
+    return true;
+  };
+  core::OrderedParallelFor(o.episodes, threads, 2 * threads, jobs);
   if (video) video->Close();
   if (!o.trace_path.empty()) {
     core::WriteFileAtomically(o.trace_path, TraceHeader(scene->embodiment().action_dim()) + trace);

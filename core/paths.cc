@@ -1,5 +1,6 @@
 #include "core/paths.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -22,6 +23,18 @@ std::string ProjectRoot() {
 
 std::string AssetPath(const std::string& relative) { return ExistingPath("assets", relative); }
 std::string ConfigPath(const std::string& relative) { return ExistingPath("configs", relative); }
+std::vector<std::string> ConfigNames(const std::string& folder) {
+  const std::filesystem::path dir(ExistingPath("configs", folder));
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") {
+      names.push_back(entry.path().stem().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 std::string SoftwareVersion() { return IMMIMIC_VERSION; }
 
 }  // namespace immimic::core

@@ -3,6 +3,7 @@
 // source tree baked in at build time, so an installed or moved binary still finds them.
 
 #include <string>
+#include <vector>
 
 namespace immimic::core {
 
@@ -10,6 +11,10 @@ std::string ProjectRoot();
 // `relative` is under assets/ or configs/; throws core::Error naming the full path if missing.
 std::string AssetPath(const std::string& relative);
 std::string ConfigPath(const std::string& relative);
+// The names (file stems, sorted) of the .yaml files in configs/<folder>/: the registry of
+// concepts that are added by files alone (end-effectors, suites). Throws core::Error if the
+// folder is missing.
+std::vector<std::string> ConfigNames(const std::string& folder);
 std::string SoftwareVersion();
 
 }  // namespace immimic::core

@@ -1,17 +1,14 @@
 #include "datasets/demo_collector.h"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
-#include <exception>
 #include <limits>
-#include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <thread>
 
 #include "core/error.h"
+#include "core/parallel_for.h"
 #include "core/paths.h"
 #include "core/registry.h"
 #include "core/rng.h"
@@ -98,7 +95,6 @@ Array Vectors(const std::vector<envs::Observation>& obs, size_t rows, bool propr
 struct Attempt {
   bool success = false;
   std::optional<Episode> episode;
-  std::exception_ptr error;
 };
 
 // The expert's motion style for CollectOptions::style on an embodiment.
@@ -217,89 +213,40 @@ CollectSummary CollectDemos(const CollectOptions& o, const std::string& out_path
   const bool human = !scene->embodiment().is_robot();
   const envs::MotionStyle style = ChooseStyle(o.style, human);
   const int max_attempts = o.max_attempts > 0 ? o.max_attempts : 3 * o.episodes;
-  const int threads = std::max(
-      1, std::min(o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency()),
-                  max_attempts));
+  const int threads = core::ThreadsFor(o.threads, max_attempts);
 
-  // workers run attempts in increasing order, a bounded distance ahead of the writer, which
-  // consumes them strictly in order: the file does not depend on the thread count. An attempt is
-  // only started while the kept episodes plus those that may still be kept (running, or finished
-  // with an episode, not yet consumed) fall short of the target: no episode is simulated and
-  // rendered only to be dropped at the end, and the last one is not waited for.
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::map<int, Attempt> finished;
-  int next_attempt = 0, consumed = 0, kept = 0, may_keep = 0;
-  bool stop = false;
-  auto worker = [&] {
-    std::unique_ptr<envs::Env> env;
-    for (;;) {
-      int index;
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        changed.wait(lock, [&] {
-          return stop || next_attempt >= max_attempts ||
-                 (next_attempt < consumed + 2 * threads && kept + may_keep < o.episodes);
-        });
-        if (stop || next_attempt >= max_attempts) return;
-        index = next_attempt++;
-        ++may_keep;
-      }
-      Attempt attempt;
-      try {
-        if (!env) env = std::make_unique<envs::Env>(config, scene);
-        attempt = RunAttempt(*env, o, index);
-      } catch (...) {
-        attempt.error = std::current_exception();
-      }
-      std::lock_guard<std::mutex> lock(mutex);
-      if (!attempt.episode && !attempt.error) --may_keep;
-      finished[index] = std::move(attempt);
-      changed.notify_all();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
-  auto stop_workers = [&] {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      stop = true;
-    }
-    changed.notify_all();
-    for (std::thread& t : pool) t.join();
-  };
-
+  // Attempts are written strictly in order, so the file does not depend on the thread count. An
+  // attempt only starts while the kept episodes plus those that may still be kept (running, or
+  // finished with an episode and not yet written) fall short of the target: no episode is
+  // simulated and rendered only to be dropped, and the last one is not waited for.
+  std::atomic<int> kept{0}, dropped_unwritten{0};
   DatasetWriter writer(out_path);
   CollectSummary summary;
-  try {
-    for (int index = 0; index < max_attempts && summary.kept < o.episodes; ++index) {
-      Attempt attempt;
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        changed.wait(lock, [&] { return finished.count(index) > 0; });
-        attempt = std::move(finished[index]);
-        finished.erase(index);
-        consumed = index + 1;
-        if (attempt.episode) {
-          ++kept;
-          --may_keep;
-        }
-      }
-      changed.notify_all();
-      if (attempt.error) std::rethrow_exception(attempt.error);
-      ++summary.attempts;
-      summary.successes += attempt.success;
-      if (progress) progress(summary.attempts, max_attempts);
-      if (!attempt.episode) continue;
-      writer.Add(*attempt.episode);
-      ++summary.kept;
-      summary.frames += static_cast<long>(attempt.episode->num_samples);
+  core::OrderedParallelJobs<std::unique_ptr<envs::Env>, Attempt> jobs;
+  jobs.may_start = [&](int next, int consumed) {
+    return kept + (next - consumed) - dropped_unwritten < o.episodes;
+  };
+  jobs.produce = [&](int index, std::unique_ptr<envs::Env>& env) {
+    if (!env) env = std::make_unique<envs::Env>(config, scene);
+    Attempt attempt = RunAttempt(*env, o, index);
+    if (!attempt.episode) ++dropped_unwritten;
+    return attempt;
+  };
+  jobs.consume = [&](int, Attempt& attempt) {
+    ++summary.attempts;
+    summary.successes += attempt.success;
+    if (progress) progress(summary.attempts, max_attempts);
+    if (!attempt.episode) {
+      --dropped_unwritten;
+      return true;
     }
-  } catch (...) {
-    stop_workers();
-    throw;
-  }
-  stop_workers();
+    writer.Add(*attempt.episode);
+    ++kept;
+    ++summary.kept;
+    summary.frames += static_cast<long>(attempt.episode->num_samples);
+    return summary.kept < o.episodes;
+  };
+  core::OrderedParallelFor(max_attempts, threads, 2 * threads, jobs);
   IMMIMIC_THROW_UNLESS(summary.kept > 0, core::Error, "no episode to keep: ", summary.successes,
                        " successes in ", summary.attempts, " attempts (see --keep-failures)");
   nlohmann::json env_args = {{"task", o.task},

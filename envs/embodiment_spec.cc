@@ -9,10 +9,8 @@
 namespace immimic::envs {
 
 const std::vector<std::string>& EmbodimentNames() {
-  // adding an embodiment: one MJCF under assets/, one YAML under configs/embodiments/, one line
-  // here
-  static const std::vector<std::string> kNames = {"robotiq", "fin_ray", "allegro", "ability",
-                                                  "human"};
+  // an embodiment is added by files: its MJCF under assets/ and its YAML in configs/embodiments/
+  static const std::vector<std::string> kNames = core::ConfigNames("embodiments");
   return kNames;
 }
 
@@ -41,6 +39,7 @@ HandDimension ParseHandDimension(const core::YamlNode& node) {
   dim.high = node.Get<double>("high");
   dim.open = node.Get<double>("open");
   dim.closed = node.Get<double>("closed");
+  dim.thumb = node.GetOr<bool>("thumb", false);
   IMMIMIC_THROW_UNLESS(dim.low < dim.high, core::ConfigError, node.Where(),
                        ": low must be below high");
   for (double v : {dim.open, dim.closed}) {

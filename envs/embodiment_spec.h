@@ -38,6 +38,9 @@ struct HandDimension {
   std::string unit;  // rad | m | command
   double low = 0.0, high = 0.0;
   double open = 0.0, closed = 0.0;
+  // An opposing thumb's dimension (YAML `thumb: true`): experts blend thumbs and fingers apart
+  // (preshapes) and a person lets go thumb first.
+  bool thumb = false;
   std::vector<ActuatorMap> actuators;
   JointReadout readout;
 };
@@ -64,7 +67,7 @@ EmbodimentSpec ParseEmbodimentSpec(const core::YamlNode& root);
 // Loads configs/embodiments/<name>.yaml for a registered name.
 EmbodimentSpec LoadEmbodimentSpec(const std::string& name);
 
-// Registered embodiments, in the order the CLI lists them.
+// Registered embodiments: the YAML files in configs/embodiments/, sorted by name (read once).
 const std::vector<std::string>& EmbodimentNames();
 // The registered robot end-effectors (every embodiment but the human hand), in the same order.
 const std::vector<std::string>& RobotEmbodimentNames();

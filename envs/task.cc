@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "envs/mujoco_runtime.h"
+#include "envs/tasks/task_common.h"
 
 namespace immimic::envs {
 
@@ -30,12 +31,12 @@ void TabletopCube::RandomizeObjects(const mjModel* m, mjData* d, core::Rng& rng)
   const double x = 0.5 + rng.Uniform(-0.05, 0.05);
   const double y = rng.Uniform(-0.05, 0.05);
   const double yaw = rng.Uniform(-M_PI / 4, M_PI / 4);
-  PlaceFreeBody(m, d, "cube_joint", x, y, kTableHeight + kHalfSize, yaw);
+  PlaceFreeBody(m, d, "cube_joint", x, y, kTableTop + kHalfSize, yaw);
 }
 
 bool TabletopCube::IsSuccess(const mjModel* m, const mjData* d) const {
   const int body = mj_name2id(m, mjOBJ_BODY, "cube");
-  return d->xpos[3 * body + 2] > kTableHeight + kHalfSize + 0.10;
+  return d->xpos[3 * body + 2] > kTableTop + kHalfSize + 0.10;
 }
 
 }  // namespace immimic::envs

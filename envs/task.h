@@ -40,7 +40,6 @@ class TabletopCube : public Task {
   void RandomizeObjects(const mjModel* m, mjData* d, core::Rng& rng) const override;
   bool IsSuccess(const mjModel* m, const mjData* d) const override;
 
-  static constexpr double kTableHeight = 0.75;
   static constexpr double kHalfSize = 0.02;
 };
 

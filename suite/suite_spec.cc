@@ -73,15 +73,7 @@ std::string TrainConfigPath(const std::string& name) {
   return EndsWithYaml(name) ? name : core::ConfigPath("train/" + name + ".yaml");
 }
 
-std::vector<std::string> SuiteNames() {
-  std::vector<std::string> names;
-  const fs::path dir = fs::path(core::ConfigPath("suites/quick.yaml")).parent_path();
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> SuiteNames() { return core::ConfigNames("suites"); }
 
 SuiteSpec LoadSuiteSpec(const std::string& name_or_path) {
   std::string path = name_or_path;

@@ -42,7 +42,7 @@ struct StyleParameters {
   // A teleoperated 1-DoF gripper is driven by a trigger: its command goes from open to closed
   // (or back) in this time at the start of a segment, not over the whole slowed-down segment.
   // A slow ramp would keep commanding new values while the fingers rest on the object and the
-  // observation stays the same, which a policy cannot tell apart (docs/methods.md).
+  // observation stays the same, which a policy cannot tell apart (docs/experiments/methods_log.md).
   double teleop_trigger_seconds = 0.2;
 };
 

@@ -29,7 +29,7 @@ struct Grip {
   double dz = 0.006;     // TCP above the handle axis (a closed Robotiq pinches above its tcp)
   double dy = 0.0;       // handle axis along the TCP's closing axis (tcp y), from the TCP
   double fingers = 1.0;  // blend open -> closed of the finger dimensions (may exceed 1)
-  double thumb = 1.0;    // blend of the thumb dimensions (names starting with "th")
+  double thumb = 1.0;    // blend of the thumb dimensions (`thumb: true`)
   double pre_fingers = 0.0, pre_thumb = 0.0;  // the hand's shape while approaching
   double turn = 0.0;  // hand yaw relative to the handle (pi: the forearm points away from the nail)
 };

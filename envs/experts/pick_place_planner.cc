@@ -17,12 +17,13 @@
 #include <cmath>
 
 #include "envs/experts/planners.h"
+#include "envs/tasks/pick_place.h"
 #include "envs/tasks/task_common.h"
 
 namespace immimic::envs {
 namespace {
 
-constexpr double kCubeHalf = 0.02;
+constexpr double kCubeHalf = PickPlace::kCubeHalfSize;
 constexpr double kPadTop = kTableTop + 0.005;
 
 Eigen::Vector3d Cube(const Observation& obs) { return obs.object_state.head<3>(); }
@@ -58,7 +59,7 @@ class PickPlacePlanner : public TaskPlanner {
       // the fingers open, flicks it off the pad
       Eigen::VectorXd thumb_open = closed_;
       for (size_t i = 0; i < c.env.embodiment().hand.size(); ++i) {
-        if (c.env.embodiment().hand[i].name.rfind("thumb", 0) == 0) {
+        if (c.env.embodiment().hand[i].thumb) {
           thumb_open[static_cast<long>(i)] = open_[static_cast<long>(i)];
         }
       }

@@ -25,7 +25,7 @@ Eigen::VectorXd BlendHand(const EmbodimentSpec& spec, double fingers, double thu
   Eigen::VectorXd hand(open.size());
   for (int i = 0; i < hand.size(); ++i) {
     const HandDimension& dim = spec.hand[static_cast<size_t>(i)];
-    const double k = dim.name.rfind("th", 0) == 0 ? thumb : fingers;
+    const double k = dim.thumb ? thumb : fingers;
     hand[i] = std::clamp(open[i] + k * (closed[i] - open[i]), dim.low, dim.high);
   }
   return hand;

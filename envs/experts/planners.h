@@ -21,8 +21,9 @@ Eigen::Matrix3d TopDownRotation(const Env& env, double yaw);
 // (a cube is symmetric under quarter turns: period pi/2).
 double FoldedYaw(const double* wxyz, double period);
 
-// The hand between open (0) and closed (1), clamped to its limits; thumb dimensions (names
-// starting with "th") take their own fraction so a grip can oppose the thumb before closing.
+// The hand between open (0) and closed (1), clamped to its limits; thumb dimensions (`thumb:
+// true` in the embodiment YAML) take their own fraction so a grip can oppose the thumb before
+// closing.
 Eigen::VectorXd BlendHand(const EmbodimentSpec& spec, double fingers, double thumb);
 
 }  // namespace immimic::envs

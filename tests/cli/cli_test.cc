@@ -21,7 +21,7 @@ TEST(Cli, ListPrintsEveryEmbodimentAsJson) {
   ASSERT_EQ(run.exit_code, 0);
   const auto json = nlohmann::json::parse(run.out);
   EXPECT_EQ(json["embodiments"],
-            (std::vector<std::string>{"robotiq", "fin_ray", "allegro", "ability", "human"}));
+            (std::vector<std::string>{"ability", "allegro", "fin_ray", "human", "robotiq"}));
 }
 
 TEST(Cli, RenderWritesAPngAndASummary) {
