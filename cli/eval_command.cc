@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agents/open_loop.h"
+#include "agents/torchscript_policy.h"
 #include "agents/trained_policy.h"
 #include "benchmarks/expert_policy.h"
 #include "benchmarks/rollout.h"
@@ -15,35 +16,71 @@
 namespace immimic::cli {
 namespace {
 
-struct ExpertOptions {
-  std::string style, task, embodiment;
+// The env of a policy that is not a training run (the scripted expert, a TorchScript module).
+struct EnvChoice {
+  std::string task, embodiment;
   int width = 84, height = 84;
 };
 
-// The scripted expert as the policy (the ceiling row of a suite): the same episodes, rollout
-// and report as a trained run's evaluation.
-int EvaluateExpert(const ExpertOptions& e, const benchmarks::RolloutOptions& options) {
-  IMMIMIC_THROW_UNLESS(!e.task.empty() && !e.embodiment.empty(), core::InputError,
-                       "--expert needs --task and --embodiment");
+envs::EnvConfig ConfigFor(const EnvChoice& e, const std::string& flag) {
+  IMMIMIC_THROW_UNLESS(!e.task.empty() && !e.embodiment.empty(), core::InputError, flag,
+                       " needs --task and --embodiment");
   envs::EnvConfig config;
   config.task = e.task;
   config.embodiment = e.embodiment;
   config.image_width = e.width;
   config.image_height = e.height;
-  const envs::MotionStyle style =
-      e.style == "human" ? envs::MotionStyle::kHumanVideo : envs::MotionStyle::kTeleoperation;
-  const agents::PolicyFactory factory = [config, style] {
-    return std::make_unique<benchmarks::ExpertPolicy>(config, style);
-  };
+  return config;
+}
+
+nlohmann::json Rollouts(const envs::EnvConfig& config, const agents::PolicyFactory& factory,
+                        const benchmarks::RolloutOptions& options) {
   Progress bar("eval", std::cerr);
   const benchmarks::RolloutResult result = benchmarks::EvaluatePolicy(
       config, factory, options, [&](int done, int total) { bar.Update(done, total); });
   bar.Finish();
-  nlohmann::json report = benchmarks::ToJson(result);
+  return benchmarks::ToJson(result);
+}
+
+// The scripted expert as the policy (the ceiling row of a suite): the same episodes, rollout
+// and report as a trained run's evaluation.
+int EvaluateExpert(const std::string& style_name, const EnvChoice& e,
+                   const benchmarks::RolloutOptions& options) {
+  const envs::EnvConfig config = ConfigFor(e, "--expert");
+  const envs::MotionStyle style =
+      style_name == "human" ? envs::MotionStyle::kHumanVideo : envs::MotionStyle::kTeleoperation;
+  nlohmann::json report = Rollouts(
+      config, [config, style] { return std::make_unique<benchmarks::ExpertPolicy>(config, style); },
+      options);
   report["method"] = "expert";
-  report["expert_style"] = e.style;
+  report["expert_style"] = style_name;
   std::cout << report.dump() << "\n";
   return 0;
+}
+
+// A TorchScript module (agents/torchscript_policy.h) as the policy: an external method.
+int EvaluateTorchScript(const std::string& path, const EnvChoice& e,
+                        const agents::ChunkExecutorConfig& executor,
+                        const benchmarks::RolloutOptions& options) {
+  const envs::EnvConfig config = ConfigFor(e, "--torchscript");
+  const agents::TorchScriptInfo info = agents::ReadTorchScriptInfo(path);
+  nlohmann::json report =
+      Rollouts(config, agents::TorchScriptPolicyFactory(info, e.embodiment, executor), options);
+  report["method"] = "torchscript";
+  report["policy"] = path;
+  report["replan_every"] = executor.replan_every;
+  report["ensemble_decay"] = executor.temporal_ensemble ? executor.ensemble_decay : 0.0;
+  std::cout << report.dump() << "\n";
+  return 0;
+}
+
+// The rollout settings of --replan-every and --ensemble-decay over `base`.
+agents::ChunkExecutorConfig WithExecution(agents::ChunkExecutorConfig base, int replan_every,
+                                          double ensemble_decay) {
+  base.replan_every = replan_every;
+  base.temporal_ensemble = ensemble_decay > 0;
+  if (base.temporal_ensemble) base.ensemble_decay = ensemble_decay;
+  return base;
 }
 
 }  // namespace
@@ -57,18 +94,25 @@ Command RegisterEval(CLI::App& app) {
   auto open_loop = std::make_shared<agents::OpenLoopOptions>();
   auto torch_unet = std::make_shared<bool>(false);
   auto* sub = app.add_subcommand("eval", "Evaluate a trained run in simulation (JSON report)");
-  auto expert = std::make_shared<ExpertOptions>();
+  auto env = std::make_shared<EnvChoice>();
+  auto expert_style = std::make_shared<std::string>();
+  auto torchscript = std::make_shared<std::string>();
   auto* run_option = sub->add_option("--run", *run_dir, "Run folder from immimic train");
   auto* expert_option =
-      sub->add_option("--expert", expert->style,
+      sub->add_option("--expert", *expert_style,
                       "Evaluate the scripted expert instead of a run: teleop or human pace")
           ->check(CLI::IsMember({"teleop", "human"}));
-  run_option->excludes(expert_option);
-  sub->add_option("--task", expert->task, "With --expert: the task");
-  sub->add_option("--embodiment", expert->embodiment, "With --expert: the end-effector");
-  sub->add_option("--width", expert->width, "With --expert: image width")
+  auto* torchscript_option =
+      sub->add_option("--torchscript", *torchscript,
+                      "Evaluate a TorchScript policy instead of a run (docs/external_methods.md)");
+  run_option->excludes(expert_option)->excludes(torchscript_option);
+  expert_option->excludes(torchscript_option);
+  sub->add_option("--task", env->task, "With --expert or --torchscript: the task");
+  sub->add_option("--embodiment", env->embodiment,
+                  "With --expert or --torchscript: the end-effector");
+  sub->add_option("--width", env->width, "With --expert or --torchscript: image width")
       ->check(CLI::Range(8, 1920));
-  sub->add_option("--height", expert->height, "With --expert: image height")
+  sub->add_option("--height", env->height, "With --expert or --torchscript: image height")
       ->check(CLI::Range(8, 1080));
   sub->add_option("--episodes", o->episodes, "Episodes")->check(CLI::Range(1, 100000));
   sub->add_option("--seed", o->seed, "Evaluation seed (episode seeds derive from it)");
@@ -96,9 +140,15 @@ Command RegisterEval(CLI::App& app) {
       ->check(CLI::Range(0, 1000000));
   sub->add_option("--stride", open_loop->stride, "Open loop: check every N-th frame")
       ->check(CLI::Range(1, 1000000));
-  return [run_dir, o, replan_every, ensemble_decay, open_loop_data, open_loop, torch_unet, expert] {
-    if (!expert->style.empty()) return EvaluateExpert(*expert, *o);
-    IMMIMIC_THROW_UNLESS(!run_dir->empty(), core::InputError, "eval needs --run or --expert");
+  return [run_dir, o, replan_every, ensemble_decay, open_loop_data, open_loop, torch_unet, env,
+          expert_style, torchscript] {
+    if (!expert_style->empty()) return EvaluateExpert(*expert_style, *env, *o);
+    if (!torchscript->empty()) {
+      return EvaluateTorchScript(*torchscript, *env,
+                                 WithExecution({}, *replan_every, *ensemble_decay), *o);
+    }
+    IMMIMIC_THROW_UNLESS(!run_dir->empty(), core::InputError,
+                         "eval needs --run, --expert or --torchscript");
     const agents::TrainedRunInfo run = agents::ReadRunInfo(*run_dir);
     const agents::SamplerBackend sampler =
         *torch_unet ? agents::SamplerBackend::kTorch : agents::SamplerBackend::kEigen;
@@ -115,16 +165,10 @@ Command RegisterEval(CLI::App& app) {
     }
     const envs::EnvConfig config =
         datasets::EnvConfigFromEnvArgs(run.env_args, *run_dir + "/run.json");
-    agents::ChunkExecutorConfig executor = agents::DefaultExecutorConfig(run);
-    executor.replan_every = *replan_every;
-    executor.temporal_ensemble = *ensemble_decay > 0;
-    if (executor.temporal_ensemble) executor.ensemble_decay = *ensemble_decay;
-    const agents::PolicyFactory factory = agents::TrainedPolicyFactory(run, executor, sampler);
-    Progress bar("eval", std::cerr);
-    const benchmarks::RolloutResult result = benchmarks::EvaluatePolicy(
-        config, factory, *o, [&](int done, int total) { bar.Update(done, total); });
-    bar.Finish();
-    nlohmann::json report = benchmarks::ToJson(result);
+    const agents::ChunkExecutorConfig executor =
+        WithExecution(agents::DefaultExecutorConfig(run), *replan_every, *ensemble_decay);
+    nlohmann::json report =
+        Rollouts(config, agents::TrainedPolicyFactory(run, executor, sampler), *o);
     report["run"] = *run_dir;
     report["method"] = run.method;
     report["replan_every"] = executor.replan_every;
