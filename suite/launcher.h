@@ -12,6 +12,7 @@ struct LaunchRequest {
   int stage = 0;
   std::vector<std::string> argv;  // argv[0] is the executable
   std::string stdout_path, stderr_path;
+  std::string working_dir;  // "" = the launcher's own
 };
 
 struct LaunchResult {

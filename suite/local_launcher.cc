@@ -21,6 +21,7 @@ int Spawn(const LaunchRequest& request) {
     const int out = open(request.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err = open(request.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (out < 0 || err < 0) _exit(126);
+    if (!request.working_dir.empty() && chdir(request.working_dir.c_str()) != 0) _exit(126);
     dup2(out, STDOUT_FILENO);
     dup2(err, STDERR_FILENO);
     execv(argv[0], argv.data());

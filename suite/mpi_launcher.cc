@@ -62,7 +62,8 @@ class MpiLauncher : public Launcher {
     const nlohmann::json message = {{"stage", request.stage},
                                     {"argv", request.argv},
                                     {"stdout", request.stdout_path},
-                                    {"stderr", request.stderr_path}};
+                                    {"stderr", request.stderr_path},
+                                    {"cwd", request.working_dir}};
     SendText(message.dump(), rank, kRequestTag);
     return 0;
   }
@@ -108,6 +109,7 @@ void RunMpiWorker() {
     request.argv = message.at("argv").get<std::vector<std::string>>();
     request.stdout_path = message.at("stdout").get<std::string>();
     request.stderr_path = message.at("stderr").get<std::string>();
+    request.working_dir = message.at("cwd").get<std::string>();
     const LaunchResult result = RunLocally(request);
     SendText(nlohmann::json{{"stage", result.stage}, {"exit_code", result.exit_code}}.dump(), 0,
              kResultTag);

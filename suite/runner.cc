@@ -90,12 +90,14 @@ void Scheduler::Start(int i) {
   std::vector<std::string> args = ResolvedArgs(options_.cache, graph_, stage);
   if (stage.kind == "train" && fs::exists(dir / "run.partial")) args.push_back("--resume");
   const std::string out = stage.stdout_file.empty() ? "stdout.txt" : stage.stdout_file;
-  args.insert(args.begin(), options_.executable);
+  args.insert(args.begin(), stage.program.empty() ? options_.executable : stage.program);
   // written before the start, so that a killed run always leaves it beside an orphan
   core::WriteFileAtomically((dir / "running.json").string(),
                             nlohmann::json{{"pid", 0}, {"runner", getpid()}}.dump());
+  // an external command runs in its folder (immimic stages keep the suite's, for IMMIMIC_ROOT)
+  const std::string cwd = stage.program.empty() ? "" : fs::absolute(dir).string();
   const int pid =
-      launcher_.Start({i, args, (dir / (out + ".tmp")).string(), (dir / "log.txt").string()});
+      launcher_.Start({i, args, (dir / (out + ".tmp")).string(), (dir / "log.txt").string(), cwd});
   if (pid > 0) {
     core::WriteFileAtomically((dir / "running.json").string(),
                               nlohmann::json{{"pid", pid}, {"runner", getpid()}}.dump());

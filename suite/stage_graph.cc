@@ -115,6 +115,69 @@ class GraphBuilder {
 
   std::string Hash(const std::string& text) const { return core::Sha256Hex(text); }
 
+  // What decides an evaluation's figures besides the policy.
+  nlohmann::json EvalSettings() const {
+    return {{"episodes", spec_.eval.episodes},
+            {"seed", spec_.eval.seed},
+            {"replan_every", spec_.eval.replan_every},
+            {"ensemble_decay", spec_.eval.ensemble_decay},
+            {"max_steps", spec_.eval.max_steps}};
+  }
+  std::vector<std::string> EvalArgs(std::vector<std::string> args) const {
+    const EvalSpec& e = spec_.eval;
+    for (const std::string& a :
+         {std::string("--episodes"), std::to_string(e.episodes), std::string("--seed"),
+          std::to_string(e.seed), std::string("--max-steps"), std::to_string(e.max_steps),
+          std::string("--threads"), std::to_string(spec_.threads_per_job)}) {
+      args.push_back(a);
+    }
+    return args;
+  }
+
+  // Rolls out the policy of stage `policy` (`source`: the eval flags that name it).
+  void Eval(int policy, const std::vector<std::string>& source, const std::string& task,
+            const std::string& embodiment, const std::string& method, uint64_t seed) {
+    Stage e;
+    e.kind = "eval";
+    e.label = "eval " + task + "/" + embodiment + "/" + method + "/s" + std::to_string(seed);
+    e.deps = {policy};
+    e.task = task, e.embodiment = embodiment, e.method = method, e.seed = seed;
+    std::vector<std::string> args = {"eval"};
+    args.insert(args.end(), source.begin(), source.end());
+    args.insert(args.end(), {"--replan-every", std::to_string(spec_.eval.replan_every),
+                             "--ensemble-decay", std::to_string(spec_.eval.ensemble_decay)});
+    e.args = EvalArgs(args);
+    e.stdout_file = "eval.json";
+    e.output = "eval.json";
+    nlohmann::json settings = EvalSettings();
+    if (source.front() == "--torchscript") {  // the cell is not in the policy's folder
+      settings.update(
+          {{"task", task}, {"embodiment", embodiment}, {"image_size", spec_.data.image_size}});
+    }
+    Add(std::move(e), settings);
+  }
+
+  // An external method's training command (suite/external_method.h) for one cell and seed.
+  int ExternalTrain(const ExternalMethod& method, uint64_t seed, int robot, int retargeted,
+                    const std::string& task, const std::string& embodiment) {
+    Stage t;
+    t.kind = "external_train";
+    t.label = "train " + task + "/" + embodiment + "/" + method.name + "/s" + std::to_string(seed);
+    t.deps = {robot, retargeted};
+    if (!method.alignment.empty()) {
+      t.deps.push_back(Map(retargeted, robot, method.alignment, task + "/" + embodiment));
+    }
+    t.args = ExternalTrainArgs(method, seed, task, embodiment, spec_.threads_per_job);
+    t.program = t.args.front();
+    t.args.erase(t.args.begin());
+    t.output = "policy.pt";
+    t.stdout_file = "stdout.txt";
+    return Add(std::move(t), {{"method", method.name},
+                              {"seed", seed},
+                              {"threads", spec_.threads_per_job},
+                              {"digest", ExternalMethodDigest(method)}});
+  }
+
   StageGraph Build();
 
  private:
@@ -126,20 +189,6 @@ class GraphBuilder {
 StageGraph GraphBuilder::Build() {
   const SuiteSpec& s = spec_;
   const std::string train_texts = TrainConfigTexts(s.train.config);
-  const nlohmann::json eval_settings = {{"episodes", s.eval.episodes},
-                                        {"seed", s.eval.seed},
-                                        {"replan_every", s.eval.replan_every},
-                                        {"ensemble_decay", s.eval.ensemble_decay},
-                                        {"max_steps", s.eval.max_steps}};
-  auto eval_args = [&](std::vector<std::string> args) {
-    for (const std::string& a :
-         {std::string("--episodes"), std::to_string(s.eval.episodes), std::string("--seed"),
-          std::to_string(s.eval.seed), std::string("--max-steps"), std::to_string(s.eval.max_steps),
-          std::string("--threads"), std::to_string(s.threads_per_job)}) {
-      args.push_back(a);
-    }
-    return args;
-  };
   for (const std::string& task : s.tasks) {
     const int human =
         Demos(task, "human", s.data.human_videos, s.data.human_seed, "human_videos", "");
@@ -153,12 +202,12 @@ StageGraph GraphBuilder::Build() {
         e.kind = "expert_eval";
         e.label = "eval " + cell + "/expert";
         e.task = task, e.embodiment = embodiment, e.method = "expert";
-        e.args = eval_args({"eval", "--expert", "human", "--task", task, "--embodiment", embodiment,
-                            "--width", std::to_string(s.data.image_size), "--height",
-                            std::to_string(s.data.image_size)});
+        e.args = EvalArgs({"eval", "--expert", "human", "--task", task, "--embodiment", embodiment,
+                           "--width", std::to_string(s.data.image_size), "--height",
+                           std::to_string(s.data.image_size)});
         e.stdout_file = "eval.json";
         e.output = "eval.json";
-        nlohmann::json settings = eval_settings;
+        nlohmann::json settings = EvalSettings();
         settings.update(
             {{"task", task}, {"embodiment", embodiment}, {"image_size", s.data.image_size}});
         Add(std::move(e), settings);
@@ -203,17 +252,17 @@ StageGraph GraphBuilder::Build() {
                              {"epochs", s.train.epochs},
                              {"train_configs", Hash(train_texts)},
                              {"method_config", Hash(ConfigText("methods/" + method + ".yaml"))}});
-          Stage e;
-          e.kind = "eval";
-          e.label = "eval " + cell + "/" + method + "/s" + std::to_string(seed);
-          e.deps = {train};
-          e.task = task, e.embodiment = embodiment, e.method = method, e.seed = seed;
-          e.args = eval_args({"eval", "--run", "{dep:0}/run", "--replan-every",
-                              std::to_string(s.eval.replan_every), "--ensemble-decay",
-                              std::to_string(s.eval.ensemble_decay)});
-          e.stdout_file = "eval.json";
-          e.output = "eval.json";
-          Add(std::move(e), eval_settings);
+          Eval(train, {"--run", "{dep:0}/run"}, task, embodiment, method, seed);
+        }
+      }
+      for (const ExternalMethod& method : s.external_methods) {
+        for (uint64_t seed : s.seeds) {
+          const int train = ExternalTrain(method, seed, robot, retargeted, task, embodiment);
+          Eval(train,
+               {"--torchscript", "{dep:0}/policy.pt", "--task", task, "--embodiment", embodiment,
+                "--width", std::to_string(s.data.image_size), "--height",
+                std::to_string(s.data.image_size)},
+               task, embodiment, method.name, seed);
         }
       }
     }

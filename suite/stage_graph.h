@@ -12,9 +12,11 @@
 namespace immimic::suite {
 
 struct Stage {
-  std::string kind;   // robot_demos | human_videos | retarget | map | train | eval | expert_eval
-  std::string key;    // 64 hex digits
-  std::string label;  // readable: e.g. "train pick_place/robotiq/immimic_a/s0"
+  // robot_demos | human_videos | retarget | map | train | external_train | eval | expert_eval
+  std::string kind;
+  std::string program;    // the executable; "" = the immimic binary
+  std::string key;        // 64 hex digits
+  std::string label;      // readable: e.g. "train pick_place/robotiq/immimic_a/s0"
   std::vector<int> deps;  // indices of the stages it reads
   // Arguments after the executable, with {dir} standing for the stage's folder and {dep:N} for
   // the folder of deps[N].

@@ -95,6 +95,9 @@ SuiteSpec LoadSuiteSpec(const std::string& name_or_path) {
   }
   IMMIMIC_THROW_UNLESS(!s.seeds.empty(), core::ConfigError, root.Where(),
                        ".seeds must name at least one training seed");
+  if (root.Has("external_methods")) {
+    s.external_methods = ReadExternalMethods(root.Child("external_methods"), agents::MethodNames());
+  }
   if (root.Has("data")) ReadData(root.Child("data"), &s.data);
   if (root.Has("train")) {
     const core::YamlNode train = root.Child("train");
@@ -119,11 +122,25 @@ SuiteSpec LoadSuiteSpec(const std::string& name_or_path) {
   return s;
 }
 
+namespace {
+nlohmann::json ExternalMethodsJson(const std::vector<ExternalMethod>& methods) {
+  nlohmann::json json = nlohmann::json::object();
+  for (const ExternalMethod& m : methods) {
+    json[m.name] = {{"command", m.command},
+                    {"files", m.files},
+                    {"alignment", m.alignment},
+                    {"digest", ExternalMethodDigest(m)}};
+  }
+  return json;
+}
+}  // namespace
+
 std::string SuiteSpecJson(const SuiteSpec& s) {
   const nlohmann::json json = {{"name", s.name},
                                {"tasks", s.tasks},
                                {"embodiments", s.embodiments},
                                {"methods", s.methods},
+                               {"external_methods", ExternalMethodsJson(s.external_methods)},
                                {"seeds", s.seeds},
                                {"data",
                                 {{"robot_demos", s.data.robot_demos},

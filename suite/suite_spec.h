@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "suite/external_method.h"
+
 namespace immimic::suite {
 
 struct DataSpec {
@@ -32,7 +34,8 @@ struct SuiteSpec {
   std::string name;
   std::string source;  // the file it was read from
   std::vector<std::string> tasks, embodiments, methods;
-  std::vector<uint64_t> seeds;  // training seeds
+  std::vector<ExternalMethod> external_methods;  // suite/external_method.h
+  std::vector<uint64_t> seeds;                   // training seeds
   DataSpec data;
   TrainSpec train;
   EvalSpec eval;

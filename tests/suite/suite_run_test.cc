@@ -108,5 +108,35 @@ TEST_F(SuiteRunTest, AFailingStageIsReportedAndIndependentStagesFinish) {
   EXPECT_NE(core::ReadFile(dir_ + "/bad/report.md").find("missing"), std::string::npos);
 }
 
+// An external method (suite/external_method.h): the example behaviour-cloning script trains
+// from the suite's files and writes TorchScript, which is evaluated as a built-in method is.
+TEST_F(SuiteRunTest, AnExternalMethodIsTrainedByItsCommandAndEvaluated) {
+  if (RunCommand("/usr/bin/python3 -c 'import torch, h5py'").exit_code != 0) {
+    GTEST_SKIP() << "python3-torch and python3-h5py are needed (scripts/setup)";
+  }
+  std::ofstream(dir_ + "/external.yaml")
+      << "name: external\ntasks: [push]\nembodiments: [robotiq]\nmethods: [robot_only]\n"
+         "seeds: [0]\ndata: {robot_demos: 1, human_videos: 2, image_size: 32}\n"
+         "train: {config: "
+      << dir_ << "/train.yaml}\n"
+      << "eval: {episodes: 2, max_steps: 30, replan_every: 2}\nthreads_per_job: 1\n"
+         "external_methods:\n  bc:\n    command: /usr/bin/python3 {root}/examples/bc_policy.py "
+         "--robot {robot} --human {human} --seed {seed} --threads {threads} --epochs 1 "
+         "--image-size 16 --out {out}\n    files: [examples/bc_policy.py]\n";
+  const testing::CliRun run = Suite("external.yaml", "ext", 2);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto results = nlohmann::json::parse(core::ReadFile(dir_ + "/ext/results.json"));
+  bool found = false;
+  for (const auto& cell : results.at("cells")) {
+    if (cell.at("method") != "bc") continue;
+    found = true;
+    EXPECT_EQ(cell.at("episodes"), 2);
+  }
+  EXPECT_TRUE(found) << results.dump();
+  EXPECT_NE(core::ReadFile(dir_ + "/ext/report.md").find("bc"), std::string::npos);
+  const testing::CliRun again = Suite("external.yaml", "ext", 2);
+  EXPECT_NE(again.err.find("ran 0"), std::string::npos) << again.err;
+}
+
 }  // namespace
 }  // namespace immimic::suite

@@ -70,5 +70,45 @@ TEST(SuiteSpec, BadKeysValuesAndNamesAreClearErrors) {
   EXPECT_THROW(LoadSuiteSpec("no_such_suite"), core::InputError);
 }
 
+// The error text of loading `external_methods` + `body`, or "" if it loads.
+std::string ExternalError(const std::string& name, const std::string& body) {
+  try {
+    LoadSuiteSpec(Write(name, std::string(kMinimal) + "external_methods:\n" + body));
+    return "";
+  } catch (const core::Error& e) {
+    return e.what();
+  }
+}
+
+TEST(SuiteSpec, ExternalMethodsResolveTheirProgramAndCheckTheirPlaceholders) {
+  const SuiteSpec spec = LoadSuiteSpec(Write(
+      "external", std::string(kMinimal) +
+                      "external_methods:\n  bc:\n    command: python3 {root}/examples/bc_policy.py "
+                      "--robot {robot} --out {out} --seed {seed}\n"
+                      "    files: [examples/bc_policy.py]\n"));
+  ASSERT_EQ(spec.external_methods.size(), 1u);
+  const ExternalMethod& bc = spec.external_methods[0];
+  EXPECT_EQ(bc.name, "bc");
+  EXPECT_EQ(bc.command[0].front(), '/') << "the program is found on PATH";
+  EXPECT_EQ(ExternalTrainArgs(bc, 4, "push", "robotiq", 1)[3], "{dep:0}/data.hdf5");
+  EXPECT_EQ(ExternalTrainArgs(bc, 4, "push", "robotiq", 1).back(), "4");
+
+  EXPECT_NE(ExternalError("placeholder", "  bc:\n    command: /bin/true {robots}\n")
+                .find("unknown placeholder 'robots' (known: robot, human"),
+            std::string::npos);
+  EXPECT_NE(ExternalError("map", "  bc:\n    command: /bin/true {map}\n").find("alignment"),
+            std::string::npos);
+  EXPECT_NE(
+      ExternalError("program", "  bc:\n    command: no_such_program_x {out}\n").find("not on PATH"),
+      std::string::npos);
+  EXPECT_NE(ExternalError("builtin", "  co_train: {command: /bin/true}\n").find("built-in"),
+            std::string::npos);
+  EXPECT_NE(
+      ExternalError("files", "  bc: {command: /bin/true, files: [nope.py]}\n").find("no file"),
+      std::string::npos);
+  EXPECT_NE(ExternalError("key", "  bc: {command: /bin/true, comand: x}\n").find("comand"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace immimic::suite
