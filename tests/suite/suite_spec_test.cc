@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/paths.h"
 
 namespace immimic::suite {
 namespace {
@@ -26,6 +27,10 @@ TEST(SuiteSpec, EveryShippedSuiteLoads) {
     const SuiteSpec spec = LoadSuiteSpec(name);
     EXPECT_EQ(spec.name, name);
   }
+  // the external-method example of docs/external_methods.md
+  const SuiteSpec example = LoadSuiteSpec(core::ProjectRoot() + "/examples/bc_suite.yaml");
+  ASSERT_EQ(example.external_methods.size(), 1u);
+  EXPECT_EQ(example.external_methods[0].name, "bc");
   const SuiteSpec quick = LoadSuiteSpec("quick");
   EXPECT_EQ(quick.methods, (std::vector<std::string>{"robot_only", "co_train", "immimic_a"}));
   EXPECT_TRUE(quick.expert_row);
