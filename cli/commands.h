@@ -18,6 +18,7 @@ Command RegisterDemos(CLI::App& app);
 Command RegisterReplay(CLI::App& app);
 Command RegisterTrain(CLI::App& app);
 Command RegisterEval(CLI::App& app);
+Command RegisterMetrics(CLI::App& app);
 Command RegisterRetarget(CLI::App& app);
 Command RegisterMap(CLI::App& app);
 Command RegisterSuite(CLI::App& app);

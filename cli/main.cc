@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   add(immimic::cli::RegisterReplay);
   add(immimic::cli::RegisterTrain);
   add(immimic::cli::RegisterEval);
+  add(immimic::cli::RegisterMetrics);
   add(immimic::cli::RegisterRetarget);
   add(immimic::cli::RegisterMap);
   add(immimic::cli::RegisterSuite);

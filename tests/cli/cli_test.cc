@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
@@ -94,3 +95,35 @@ TEST(Cli, DemosThenReplayWithVideo) {
 }
 
 }  // namespace
+
+namespace immimic::testing {
+namespace {
+
+// `immimic metrics` on a minimum-jerk reach (1 s at 100 Hz) gives the reference SPARC of
+// tests/benchmarks/metrics_test.cc (the authors' Python code: -1.405829324421).
+TEST(CliMetrics, MinimumJerkReachGivesTheReferenceSparc) {
+  const std::string path = CliTempPath("metrics", "reach.txt");
+  std::ostringstream text;
+  text.precision(17);
+  text << "# minimum-jerk speed, m/s\n";
+  for (int i = 0; i <= 100; ++i) {
+    const double s = i / 100.0;
+    text << 30 * s * s * (1 - s) * (1 - s) << "\n";
+  }
+  core::WriteFileAtomically(path, text.str());
+  const CliRun run = RunImmimic("metrics --speed " + path + " --rate 100");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto json = nlohmann::json::parse(run.out);
+  EXPECT_EQ(json["samples"], 101);
+  EXPECT_NEAR(json["sparc"].get<double>(), -1.405829324421, 1e-9);
+  EXPECT_TRUE(json["ldlj"].is_number());
+
+  core::WriteFileAtomically(path, "0.1\n-0.2\n0.3\n");
+  ExpectOneLineExitCode2("metrics --speed " + path + " --rate 100", "reach.txt:2");
+  core::WriteFileAtomically(path, "0.1\n0.2\n");
+  ExpectOneLineExitCode2("metrics --speed " + path + " --rate 100", "need at least 3");
+  ExpectOneLineExitCode2("metrics --speed " + path + ".none --rate 100", "none");
+}
+
+}  // namespace
+}  // namespace immimic::testing
