@@ -9,6 +9,7 @@
 #include "core/atomic_file.h"
 #include "core/paths.h"
 #include "core/sha256.h"
+#include "core/strict_yaml.h"
 
 namespace immimic::suite {
 namespace fs = std::filesystem;
@@ -33,6 +34,22 @@ double Mean(const std::vector<double>& v) {
 }
 
 nlohmann::json NumberOrNull(double x) { return std::isfinite(x) ? nlohmann::json(x) : nullptr; }
+
+// The paper's published success rates (configs/paper/table1.yaml), "task/embodiment/method".
+std::map<std::string, double> PublishedSuccess() {
+  const core::YamlNode root = core::YamlNode::LoadFile(core::ConfigPath("paper/table1.yaml"));
+  std::map<std::string, double> rates;
+  for (const std::string& task : root.Keys()) {
+    const core::YamlNode cells = root.Child(task);
+    for (const std::string& embodiment : cells.Keys()) {
+      const core::YamlNode methods = cells.Child(embodiment);
+      for (const std::string& method : methods.Keys()) {
+        rates[task + "/" + embodiment + "/" + method] = methods.Get<double>(method);
+      }
+    }
+  }
+  return rates;
+}
 
 double StageSeconds(const std::string& dir) {
   const auto done = nlohmann::json::parse(core::ReadFile(dir + "/done.json"));
@@ -122,6 +139,7 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
         stage.deps.empty() ? 0.0 : StageSeconds(StageDir(cache, graph.stages[stage.deps[0]]));
     AddEvaluation(stage, dir, &row, train_seconds);
   }
+  const std::map<std::string, double> published = PublishedSuccess();
   nlohmann::json cells = nlohmann::json::array(), timing = nlohmann::json::array();
   nlohmann::json comparisons = nlohmann::json::array();
   for (size_t i = 0; i < order.size(); ++i) {
@@ -145,7 +163,9 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
          {"sparc_mean", NumberOrNull(Mean(row.sparc))},
          {"ldlj_mean", NumberOrNull(Mean(row.ldlj))},
          {"action_distance",
-          NumberOrNull(action_distance.count(cell) ? action_distance.at(cell) : std::nan(""))}});
+          NumberOrNull(action_distance.count(cell) ? action_distance.at(cell) : std::nan(""))},
+         {"paper_success_rate", NumberOrNull(published.count(order[i]) ? published.at(order[i])
+                                                                        : std::nan(""))}});
     timing.push_back({{"task", row.task},
                       {"embodiment", row.embodiment},
                       {"method", row.method},

@@ -46,7 +46,7 @@ std::string Markdown(const nlohmann::json& results) {
   }
   if (spec.at("expert_row").get<bool>()) methods.push_back("expert");
   for (const auto& method : spec.at("methods")) methods.push_back(method);
-  std::map<std::pair<std::string, std::string>, std::string> entry;
+  std::map<std::pair<std::string, std::string>, std::string> entry, published;
   for (const auto& c : results.at("cells")) {
     const std::string cell =
         c.at("task").get<std::string>() + " x " + c.at("embodiment").get<std::string>();
@@ -60,6 +60,9 @@ std::string Markdown(const nlohmann::json& results) {
                             Fixed(c.at("interval_95")[1].get<double>()) + "] (" +
                             std::to_string(c.at("successes").get<int>()) + "/" +
                             std::to_string(c.at("episodes").get<int>()) + ")";
+    if (c.contains("paper_success_rate") && !c.at("paper_success_rate").is_null()) {
+      published[{method, cell}] = Fixed(c.at("paper_success_rate").get<double>(), 1);
+    }
   }
   std::ostringstream md;
   md << "# Suite `" << results.at("suite").get<std::string>() << "`\n\n"
@@ -79,6 +82,23 @@ std::string Markdown(const nlohmann::json& results) {
       md << " " << (found == entry.end() ? "missing" : found->second) << " |";
     }
     md << "\n";
+  }
+  if (!published.empty()) {
+    md << "\nThe paper's published success rates for the same cells (real robot, 10 rollouts "
+          "each; configs/paper/table1.yaml):\n\n| method |";
+    for (const auto& cell : cells) md << " " << cell << " |";
+    md << "\n|---|";
+    for (size_t i = 0; i < cells.size(); ++i) md << "---|";
+    md << "\n";
+    for (const auto& method : methods) {
+      if (method == "expert") continue;
+      md << "| " << method << " |";
+      for (const auto& cell : cells) {
+        const auto found = published.find({method, cell});
+        md << " " << (found == published.end() ? "-" : found->second) << " |";
+      }
+      md << "\n";
+    }
   }
   if (!results.at("missing").empty()) {
     md << "\nMissing evaluations (their stage's state; a failed stage's log is in its cache "

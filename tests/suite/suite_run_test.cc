@@ -69,6 +69,12 @@ TEST_F(SuiteRunTest, RerunsReuseWorkersAndKillsDoNotChangeTheResults) {
   EXPECT_EQ(figures.at("cells")[0].at("method"), "expert");
   EXPECT_EQ(figures.at("comparisons").size(), 1u);
   EXPECT_TRUE(fs::exists(dir_ + "/a/report.md") && fs::exists(dir_ + "/a/results.csv"));
+  // the paper's published rates of push x Robotiq (configs/paper/table1.yaml) beside ours
+  EXPECT_TRUE(figures.at("cells")[0].at("paper_success_rate").is_null());  // the expert
+  EXPECT_EQ(figures.at("cells")[1].at("paper_success_rate"), 0.0);          // robot_only
+  EXPECT_EQ(figures.at("cells")[2].at("paper_success_rate"), 0.4);          // immimic_a
+  EXPECT_NE(core::ReadFile(dir_ + "/a/report.md").find("published success rates"),
+            std::string::npos);
 
   const testing::CliRun again = Suite("tiny.yaml", "a", 2);
   EXPECT_NE(again.err.find("ran 0, reused 9"), std::string::npos) << again.err;
