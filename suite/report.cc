@@ -24,6 +24,7 @@ struct Row {
   std::map<std::pair<uint64_t, int>, bool> outcome;  // (seed, episode) -> success
   std::vector<double> sparc, ldlj;
   double eval_seconds = 0.0, train_seconds = 0.0;
+  std::string video;  // the first evaluated seed's rollout video in the cache, if any
 };
 
 double Mean(const std::vector<double>& v) {
@@ -68,6 +69,9 @@ void AddEvaluation(const Stage& stage, const std::string& dir, Row* row, double 
   }
   row->eval_seconds += StageSeconds(dir);
   row->train_seconds += train_seconds;
+  if (row->video.empty() && std::filesystem::exists(dir + "/rollout.mp4")) {
+    row->video = dir + "/rollout.mp4";
+  }
 }
 
 nlohmann::json Comparison(const Row& a, const Row& b) {
@@ -141,7 +145,7 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
   }
   const std::map<std::string, double> published = PublishedSuccess();
   nlohmann::json cells = nlohmann::json::array(), timing = nlohmann::json::array();
-  nlohmann::json comparisons = nlohmann::json::array();
+  nlohmann::json comparisons = nlohmann::json::array(), videos = nlohmann::json::array();
   for (size_t i = 0; i < order.size(); ++i) {
     const Row& row = rows.at(order[i]);
     int k = 0, n = 0;
@@ -164,8 +168,14 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
          {"ldlj_mean", NumberOrNull(Mean(row.ldlj))},
          {"action_distance",
           NumberOrNull(action_distance.count(cell) ? action_distance.at(cell) : std::nan(""))},
-         {"paper_success_rate", NumberOrNull(published.count(order[i]) ? published.at(order[i])
-                                                                        : std::nan(""))}});
+         {"paper_success_rate",
+          NumberOrNull(published.count(order[i]) ? published.at(order[i]) : std::nan(""))}});
+    if (!row.video.empty()) {
+      const std::string file =
+          "videos/" + row.task + "_" + row.embodiment + "_" + row.method + ".mp4";
+      cells.back()["video"] = file;
+      videos.push_back({{"file", file}, {"source", row.video}});
+    }
     timing.push_back({{"task", row.task},
                       {"embodiment", row.embodiment},
                       {"method", row.method},
@@ -189,6 +199,7 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
           {"cells", cells},
           {"comparisons", comparisons},
           {"missing", missing},
+          {"videos", videos},
           {"timing", timing}};
 }
 

@@ -23,7 +23,9 @@ std::pair<double, double> WilsonInterval(int k, int n);
 nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
                               const std::string& cache);
 
-// Writes results.json, results.csv and report.md into `out_dir` (atomically, each).
+// Writes results.json, results.csv and report.md into `out_dir` (atomically, each), and copies
+// each method's rollout video per cell (the first training seed's first episode) to
+// `out_dir`/videos/.
 void WriteReports(const nlohmann::json& results, const std::string& out_dir);
 
 }  // namespace immimic::suite

@@ -100,6 +100,18 @@ std::string Markdown(const nlohmann::json& results) {
       md << "\n";
     }
   }
+  bool any_video = false;
+  for (const auto& c : results.at("cells")) any_video = any_video || c.contains("video");
+  if (any_video) {
+    md << "\nRollout videos (the first training seed's first evaluation episode):\n\n";
+    for (const auto& c : results.at("cells")) {
+      if (!c.contains("video")) continue;
+      const std::string file = c.at("video");
+      md << "- " << c.at("task").get<std::string>() << " x "
+         << c.at("embodiment").get<std::string>() << ", " << c.at("method").get<std::string>()
+         << ": [" << file << "](" << file << ")\n";
+    }
+  }
   if (!results.at("missing").empty()) {
     md << "\nMissing evaluations (their stage's state; a failed stage's log is in its cache "
           "folder, `immimic suite status` lists them):\n\n";
@@ -126,6 +138,15 @@ std::string Markdown(const nlohmann::json& results) {
 
 void WriteReports(const nlohmann::json& results, const std::string& out_dir) {
   std::filesystem::create_directories(out_dir);
+  for (const auto& video : results.value("videos", nlohmann::json::array())) {
+    const std::filesystem::path to =
+        std::filesystem::path(out_dir) / video.at("file").get<std::string>();
+    std::filesystem::create_directories(to.parent_path());
+    const std::filesystem::path partial = to.string() + ".partial";
+    std::filesystem::copy_file(video.at("source").get<std::string>(), partial,
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::rename(partial, to);
+  }
   core::WriteFileAtomically(out_dir + "/results.json", results.dump(2) + "\n");
   core::WriteFileAtomically(out_dir + "/results.csv", Csv(results));
   core::WriteFileAtomically(out_dir + "/report.md", Markdown(results));

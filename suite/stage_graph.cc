@@ -117,18 +117,19 @@ class GraphBuilder {
 
   // What decides an evaluation's figures besides the policy.
   nlohmann::json EvalSettings() const {
-    return {{"episodes", spec_.eval.episodes},
-            {"seed", spec_.eval.seed},
-            {"replan_every", spec_.eval.replan_every},
-            {"ensemble_decay", spec_.eval.ensemble_decay},
-            {"max_steps", spec_.eval.max_steps}};
+    return {
+        {"episodes", spec_.eval.episodes},         {"seed", spec_.eval.seed},
+        {"replan_every", spec_.eval.replan_every}, {"ensemble_decay", spec_.eval.ensemble_decay},
+        {"max_steps", spec_.eval.max_steps},       {"video_episodes", 1}};
   }
+  // The evaluation flags every policy shares, and the video of its first episode.
   std::vector<std::string> EvalArgs(std::vector<std::string> args) const {
     const EvalSpec& e = spec_.eval;
     for (const std::string& a :
          {std::string("--episodes"), std::to_string(e.episodes), std::string("--seed"),
           std::to_string(e.seed), std::string("--max-steps"), std::to_string(e.max_steps),
-          std::string("--threads"), std::to_string(spec_.threads_per_job)}) {
+          std::string("--threads"), std::to_string(spec_.threads_per_job), std::string("--video"),
+          std::string("{dir}/rollout.mp4"), std::string("--video-episodes"), std::string("1")}) {
       args.push_back(a);
     }
     return args;

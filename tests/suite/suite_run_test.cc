@@ -71,10 +71,15 @@ TEST_F(SuiteRunTest, RerunsReuseWorkersAndKillsDoNotChangeTheResults) {
   EXPECT_TRUE(fs::exists(dir_ + "/a/report.md") && fs::exists(dir_ + "/a/results.csv"));
   // the paper's published rates of push x Robotiq (configs/paper/table1.yaml) beside ours
   EXPECT_TRUE(figures.at("cells")[0].at("paper_success_rate").is_null());  // the expert
-  EXPECT_EQ(figures.at("cells")[1].at("paper_success_rate"), 0.0);          // robot_only
-  EXPECT_EQ(figures.at("cells")[2].at("paper_success_rate"), 0.4);          // immimic_a
+  EXPECT_EQ(figures.at("cells")[1].at("paper_success_rate"), 0.0);         // robot_only
+  EXPECT_EQ(figures.at("cells")[2].at("paper_success_rate"), 0.4);         // immimic_a
   EXPECT_NE(core::ReadFile(dir_ + "/a/report.md").find("published success rates"),
             std::string::npos);
+  // one rollout video per method and cell, copied beside the report
+  for (const char* method : {"expert", "robot_only", "immimic_a"}) {
+    const fs::path video = dir_ + "/a/videos/push_robotiq_" + method + ".mp4";
+    EXPECT_TRUE(fs::exists(video) && fs::file_size(video) > 1000) << video;
+  }
 
   const testing::CliRun again = Suite("tiny.yaml", "a", 2);
   EXPECT_NE(again.err.find("ran 0, reused 9"), std::string::npos) << again.err;
