@@ -25,7 +25,21 @@ struct Row {
   std::vector<double> sparc, ldlj;
   double eval_seconds = 0.0, train_seconds = 0.0;
   std::string video;  // the first evaluated seed's rollout video in the cache, if any
+  int robot_demos = -1, human_videos = -1;  // a data sweep's point (-1: no sweep)
+  std::string Sizes() const {
+    return robot_demos < 0
+               ? ""
+               : "_r" + std::to_string(robot_demos) + "_h" + std::to_string(human_videos);
+  }
 };
+
+// Rows compared in the report: the same cell and robot demos, and the same human videos or one
+// of them at none (robot_only's point of a sweep).
+bool Comparable(const Row& a, const Row& b) {
+  return a.task == b.task && a.embodiment == b.embodiment && a.robot_demos == b.robot_demos &&
+         (a.human_videos == b.human_videos || a.human_videos == 0 || b.human_videos == 0) &&
+         a.method != "expert" && b.method != "expert";
+}
 
 double Mean(const std::vector<double>& v) {
   if (v.empty()) return std::nan("");
@@ -86,9 +100,16 @@ nlohmann::json Comparison(const Row& a, const Row& b) {
   const double p = McNemarExactP(a_only, b_only);
   std::string verdict = "cannot tell";
   if (p < kSignificance) verdict = (a_only > b_only ? a.method : b.method) + " better";
-  return {{"task", a.task},    {"embodiment", a.embodiment}, {"a", a.method},    {"b", b.method},
-          {"pairs", pairs},    {"a_only", a_only},           {"b_only", b_only}, {"p_value", p},
-          {"verdict", verdict}};
+  nlohmann::json comparison = {
+      {"task", a.task},    {"embodiment", a.embodiment}, {"a", a.method},    {"b", b.method},
+      {"pairs", pairs},    {"a_only", a_only},           {"b_only", b_only}, {"p_value", p},
+      {"verdict", verdict}};
+  if (a.robot_demos >= 0) {
+    comparison["robot_demos"] = a.robot_demos;
+    comparison["a_human_videos"] = a.human_videos;
+    comparison["b_human_videos"] = b.human_videos;
+  }
+  return comparison;
 }
 
 }  // namespace
@@ -135,10 +156,13 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
       action_distance[cell] = summary.value("action_distance", std::nan(""));
     }
     if (!evaluation) continue;
-    const std::string name = stage.task + "/" + stage.embodiment + "/" + stage.method;
+    const std::string name = stage.task + "/" + stage.embodiment + "/" + stage.method + "/" +
+                             std::to_string(stage.robot_demos) + "/" +
+                             std::to_string(stage.human_videos);
     if (!rows.count(name)) order.push_back(name);
     Row& row = rows[name];
     row.task = stage.task, row.embodiment = stage.embodiment, row.method = stage.method;
+    row.robot_demos = stage.robot_demos, row.human_videos = stage.human_videos;
     const double train_seconds =
         stage.deps.empty() ? 0.0 : StageSeconds(StageDir(cache, graph.stages[stage.deps[0]]));
     AddEvaluation(stage, dir, &row, train_seconds);
@@ -168,11 +192,16 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
          {"ldlj_mean", NumberOrNull(Mean(row.ldlj))},
          {"action_distance",
           NumberOrNull(action_distance.count(cell) ? action_distance.at(cell) : std::nan(""))},
-         {"paper_success_rate",
-          NumberOrNull(published.count(order[i]) ? published.at(order[i]) : std::nan(""))}});
+         {"paper_success_rate", NumberOrNull(published.count(cell + "/" + row.method)
+                                                 ? published.at(cell + "/" + row.method)
+                                                 : std::nan(""))}});
+    if (row.robot_demos >= 0) {
+      cells.back()["robot_demos"] = row.robot_demos;
+      cells.back()["human_videos"] = row.human_videos;
+    }
     if (!row.video.empty()) {
       const std::string file =
-          "videos/" + row.task + "_" + row.embodiment + "_" + row.method + ".mp4";
+          "videos/" + row.task + "_" + row.embodiment + "_" + row.method + row.Sizes() + ".mp4";
       cells.back()["video"] = file;
       videos.push_back({{"file", file}, {"source", row.video}});
     }
@@ -183,9 +212,7 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
                       {"eval_seconds", row.eval_seconds}});
     for (size_t j = i + 1; j < order.size(); ++j) {
       const Row& b = rows.at(order[j]);
-      if (b.task != row.task || b.embodiment != row.embodiment) continue;
-      if (row.method == "expert" || b.method == "expert") continue;
-      comparisons.push_back(Comparison(row, b));
+      if (Comparable(row, b)) comparisons.push_back(Comparison(row, b));
     }
   }
   const std::string spec_json = SuiteSpecJson(spec);

@@ -20,7 +20,7 @@ std::string Fixed(double x, int digits = 2) {
 std::string Csv(const nlohmann::json& results) {
   std::ostringstream csv;
   csv << "task,embodiment,method,successes,episodes,success_rate,low_95,high_95,sparc_mean,"
-         "ldlj_mean,action_distance\n";
+         "ldlj_mean,action_distance,robot_demos,human_videos\n";
   auto number = [](const nlohmann::json& x) {
     return x.is_null() ? std::string() : Fixed(x.get<double>(), 4);
   };
@@ -30,26 +30,47 @@ std::string Csv(const nlohmann::json& results) {
         << "," << Fixed(c.at("success_rate").get<double>(), 4) << ","
         << Fixed(c.at("interval_95")[0].get<double>(), 4) << ","
         << Fixed(c.at("interval_95")[1].get<double>(), 4) << "," << number(c.at("sparc_mean"))
-        << "," << number(c.at("ldlj_mean")) << "," << number(c.at("action_distance")) << "\n";
+        << "," << number(c.at("ldlj_mean")) << "," << number(c.at("action_distance")) << ","
+        << (c.contains("robot_demos") ? std::to_string(c.at("robot_demos").get<int>()) : "") << ","
+        << (c.contains("human_videos") ? std::to_string(c.at("human_videos").get<int>()) : "")
+        << "\n";
   }
   return csv.str();
+}
+
+// "task x embodiment", and the data sweep's point where there is one.
+std::string CellLabel(const nlohmann::json& c) {
+  std::string label =
+      c.at("task").get<std::string>() + " x " + c.at("embodiment").get<std::string>();
+  if (c.contains("robot_demos")) {
+    label += ", " + std::to_string(c.at("robot_demos").get<int>()) + " robot + " +
+             std::to_string(c.at("human_videos").get<int>()) + " human";
+  }
+  return label;
+}
+
+// A compared method, with its human videos in a sweep.
+std::string ComparedMethod(const nlohmann::json& c, const std::string& side) {
+  const std::string method = c.at(side);
+  if (!c.contains("robot_demos")) return method;
+  return method + " (" + std::to_string(c.at(side + "_human_videos").get<int>()) + " human)";
 }
 
 std::string Markdown(const nlohmann::json& results) {
   // every cell and method the suite names, so that a missing result shows as missing
   std::vector<std::string> cells, methods;
   const auto& spec = results.at("spec");
+  const bool sweep = spec.at("data").contains("robot_demo_sweep");
   for (const auto& task : spec.at("tasks")) {
     for (const auto& embodiment : spec.at("embodiments")) {
-      cells.push_back(task.get<std::string>() + " x " + embodiment.get<std::string>());
+      if (!sweep) cells.push_back(task.get<std::string>() + " x " + embodiment.get<std::string>());
     }
   }
   if (spec.at("expert_row").get<bool>()) methods.push_back("expert");
   for (const auto& method : spec.at("methods")) methods.push_back(method);
   std::map<std::pair<std::string, std::string>, std::string> entry, published;
   for (const auto& c : results.at("cells")) {
-    const std::string cell =
-        c.at("task").get<std::string>() + " x " + c.at("embodiment").get<std::string>();
+    const std::string cell = CellLabel(c);
     const std::string method = c.at("method");
     if (std::find(cells.begin(), cells.end(), cell) == cells.end()) cells.push_back(cell);
     if (std::find(methods.begin(), methods.end(), method) == methods.end()) {
@@ -107,9 +128,8 @@ std::string Markdown(const nlohmann::json& results) {
     for (const auto& c : results.at("cells")) {
       if (!c.contains("video")) continue;
       const std::string file = c.at("video");
-      md << "- " << c.at("task").get<std::string>() << " x "
-         << c.at("embodiment").get<std::string>() << ", " << c.at("method").get<std::string>()
-         << ": [" << file << "](" << file << ")\n";
+      md << "- " << CellLabel(c) << ", " << c.at("method").get<std::string>() << ": [" << file
+         << "](" << file << ")\n";
     }
   }
   if (!results.at("missing").empty()) {
@@ -125,9 +145,13 @@ std::string Markdown(const nlohmann::json& results) {
         "|\n"
         "|---|---|---|---|---|---|---|\n";
   for (const auto& c : results.at("comparisons")) {
-    md << "| " << c.at("task").get<std::string>() << " x " << c.at("embodiment").get<std::string>()
-       << " | " << c.at("a").get<std::string>() << " | " << c.at("b").get<std::string>() << " | "
-       << c.at("a_only") << " | " << c.at("b_only") << " | "
+    const std::string cell = c.at("task").get<std::string>() + " x " +
+                             c.at("embodiment").get<std::string>() +
+                             (c.contains("robot_demos")
+                                  ? ", " + std::to_string(c.at("robot_demos").get<int>()) + " robot"
+                                  : "");
+    md << "| " << cell << " | " << ComparedMethod(c, "a") << " | " << ComparedMethod(c, "b")
+       << " | " << c.at("a_only") << " | " << c.at("b_only") << " | "
        << Fixed(c.at("p_value").get<double>(), 3) << " | " << c.at("verdict").get<std::string>()
        << " |\n";
   }

@@ -30,6 +30,18 @@ std::string TrainConfigTexts(const std::string& config) {
          (is_path ? core::ReadFile(policy) : ConfigText("policy/" + policy + ".yaml"));
 }
 
+// A task x end-effector cell at one point of a data sweep (sizes -1 when the suite has none).
+struct Cell {
+  std::string task, embodiment;
+  int robot_demos = -1, human_videos = -1;
+  std::string Name() const { return task + "/" + embodiment; }
+  std::string Sizes() const {
+    return robot_demos < 0
+               ? ""
+               : " r" + std::to_string(robot_demos) + " h" + std::to_string(human_videos);
+  }
+};
+
 class GraphBuilder {
  public:
   explicit GraphBuilder(const SuiteSpec& spec) : spec_(spec) {}
@@ -113,6 +125,69 @@ class GraphBuilder {
     return Add(std::move(s), {{"mode", mode}});
   }
 
+  // A built-in method's training run on `cell` and its evaluation.
+  void TrainAndEval(const std::string& method, uint64_t seed, int robot, int retargeted,
+                    const Cell& cell) {
+    const SuiteSpec& s = spec_;
+    const std::string mode = agents::MakeMethod(method)->alignment_mode();
+    Stage t;
+    t.kind = "train";
+    t.label = "train " + cell.Name() + "/" + method + "/s" + std::to_string(seed) + cell.Sizes();
+    // every method reads the human videos: robot_only takes only their pace from them
+    t.deps = {robot, retargeted};
+    t.args = {"train",
+              "--method",
+              method,
+              "--robot",
+              "{dep:0}/data.hdf5",
+              "--human",
+              "{dep:1}/data.hdf5",
+              "--config",
+              TrainConfigPath(s.train.config),
+              "--seed",
+              std::to_string(seed),
+              "--task",
+              cell.task,
+              "--embodiment",
+              cell.embodiment,
+              "--out",
+              "{dir}/run"};
+    if (!mode.empty()) {
+      t.deps.push_back(Map(retargeted, robot, mode, cell.Name()));
+      t.args.insert(t.args.end(), {"--map", "{dep:2}/map.json"});
+    }
+    if (s.train.epochs > 0) {
+      t.args.insert(t.args.end(), {"--epochs", std::to_string(s.train.epochs)});
+    }
+    t.output = "run";
+    t.stdout_file = "summary.json";
+    const int train =
+        Add(std::move(t), {{"method", method},
+                           {"seed", seed},
+                           {"epochs", s.train.epochs},
+                           {"train_configs", Hash(TrainConfigTexts(s.train.config))},
+                           {"method_config", Hash(ConfigText("methods/" + method + ".yaml"))}});
+    Eval(train, {"--run", "{dep:0}/run"}, cell, method, seed);
+  }
+
+  // The scripted expert at the human's pace on the cell's evaluation episodes: the ceiling row.
+  void ExpertEval(const std::string& task, const std::string& embodiment) {
+    const SuiteSpec& s = spec_;
+    Stage e;
+    e.kind = "expert_eval";
+    e.label = "eval " + task + "/" + embodiment + "/expert";
+    e.task = task, e.embodiment = embodiment, e.method = "expert";
+    e.args = EvalArgs({"eval", "--expert", "human", "--task", task, "--embodiment", embodiment,
+                       "--width", std::to_string(s.data.image_size), "--height",
+                       std::to_string(s.data.image_size)});
+    e.stdout_file = "eval.json";
+    e.output = "eval.json";
+    nlohmann::json settings = EvalSettings();
+    settings.update(
+        {{"task", task}, {"embodiment", embodiment}, {"image_size", s.data.image_size}});
+    Add(std::move(e), settings);
+  }
+
   std::string Hash(const std::string& text) const { return core::Sha256Hex(text); }
 
   // What decides an evaluation's figures besides the policy.
@@ -136,13 +211,14 @@ class GraphBuilder {
   }
 
   // Rolls out the policy of stage `policy` (`source`: the eval flags that name it).
-  void Eval(int policy, const std::vector<std::string>& source, const std::string& task,
-            const std::string& embodiment, const std::string& method, uint64_t seed) {
+  void Eval(int policy, const std::vector<std::string>& source, const Cell& cell,
+            const std::string& method, uint64_t seed) {
     Stage e;
     e.kind = "eval";
-    e.label = "eval " + task + "/" + embodiment + "/" + method + "/s" + std::to_string(seed);
+    e.label = "eval " + cell.Name() + "/" + method + "/s" + std::to_string(seed) + cell.Sizes();
     e.deps = {policy};
-    e.task = task, e.embodiment = embodiment, e.method = method, e.seed = seed;
+    e.task = cell.task, e.embodiment = cell.embodiment, e.method = method, e.seed = seed;
+    e.robot_demos = cell.robot_demos, e.human_videos = cell.human_videos;
     std::vector<std::string> args = {"eval"};
     args.insert(args.end(), source.begin(), source.end());
     args.insert(args.end(), {"--replan-every", std::to_string(spec_.eval.replan_every),
@@ -152,23 +228,25 @@ class GraphBuilder {
     e.output = "eval.json";
     nlohmann::json settings = EvalSettings();
     if (source.front() == "--torchscript") {  // the cell is not in the policy's folder
-      settings.update(
-          {{"task", task}, {"embodiment", embodiment}, {"image_size", spec_.data.image_size}});
+      settings.update({{"task", cell.task},
+                       {"embodiment", cell.embodiment},
+                       {"image_size", spec_.data.image_size}});
     }
     Add(std::move(e), settings);
   }
 
   // An external method's training command (suite/external_method.h) for one cell and seed.
   int ExternalTrain(const ExternalMethod& method, uint64_t seed, int robot, int retargeted,
-                    const std::string& task, const std::string& embodiment) {
+                    const Cell& cell) {
     Stage t;
     t.kind = "external_train";
-    t.label = "train " + task + "/" + embodiment + "/" + method.name + "/s" + std::to_string(seed);
+    t.label =
+        "train " + cell.Name() + "/" + method.name + "/s" + std::to_string(seed) + cell.Sizes();
     t.deps = {robot, retargeted};
     if (!method.alignment.empty()) {
-      t.deps.push_back(Map(retargeted, robot, method.alignment, task + "/" + embodiment));
+      t.deps.push_back(Map(retargeted, robot, method.alignment, cell.Name()));
     }
-    t.args = ExternalTrainArgs(method, seed, task, embodiment, spec_.threads_per_job);
+    t.args = ExternalTrainArgs(method, seed, cell.task, cell.embodiment, spec_.threads_per_job);
     t.program = t.args.front();
     t.args.erase(t.args.begin());
     t.output = "policy.pt";
@@ -189,81 +267,51 @@ class GraphBuilder {
 
 StageGraph GraphBuilder::Build() {
   const SuiteSpec& s = spec_;
-  const std::string train_texts = TrainConfigTexts(s.train.config);
+  const std::vector<int> robot_counts = s.data.robot_demo_sweep.empty()
+                                            ? std::vector<int>{s.data.robot_demos}
+                                            : s.data.robot_demo_sweep;
+  std::vector<int> human_counts;  // the human-data methods' points (0 is robot_only's)
+  for (int h : s.data.human_video_sweep.empty() ? std::vector<int>{s.data.human_videos}
+                                                : s.data.human_video_sweep) {
+    if (h > 0) human_counts.push_back(h);
+  }
   for (const std::string& task : s.tasks) {
-    const int human =
-        Demos(task, "human", s.data.human_videos, s.data.human_seed, "human_videos", "");
+    std::map<int, int> human;  // count -> stage
+    for (int h : human_counts) {
+      human[h] = Demos(task, "human", h, s.data.human_seed, "human_videos", "");
+    }
     for (const std::string& embodiment : s.embodiments) {
-      const std::string cell = task + "/" + embodiment;
-      const int robot =
-          Demos(task, embodiment, s.data.robot_demos, s.data.robot_seed, "robot_demos", "");
-      const int retargeted = Retarget(human, task, embodiment);
-      if (s.expert_row) {
-        Stage e;
-        e.kind = "expert_eval";
-        e.label = "eval " + cell + "/expert";
-        e.task = task, e.embodiment = embodiment, e.method = "expert";
-        e.args = EvalArgs({"eval", "--expert", "human", "--task", task, "--embodiment", embodiment,
-                           "--width", std::to_string(s.data.image_size), "--height",
-                           std::to_string(s.data.image_size)});
-        e.stdout_file = "eval.json";
-        e.output = "eval.json";
-        nlohmann::json settings = EvalSettings();
-        settings.update(
-            {{"task", task}, {"embodiment", embodiment}, {"image_size", s.data.image_size}});
-        Add(std::move(e), settings);
-      }
-      for (const std::string& method : s.methods) {
-        const std::string mode = agents::MakeMethod(method)->alignment_mode();
-        for (uint64_t seed : s.seeds) {
-          Stage t;
-          t.kind = "train";
-          t.label = "train " + cell + "/" + method + "/s" + std::to_string(seed);
-          // every method reads the human videos: robot_only takes only their pace from them
-          t.deps = {robot, retargeted};
-          t.args = {"train",
-                    "--method",
-                    method,
-                    "--robot",
-                    "{dep:0}/data.hdf5",
-                    "--human",
-                    "{dep:1}/data.hdf5",
-                    "--config",
-                    TrainConfigPath(s.train.config),
-                    "--seed",
-                    std::to_string(seed),
-                    "--task",
-                    task,
-                    "--embodiment",
-                    embodiment,
-                    "--out",
-                    "{dir}/run"};
-          if (!mode.empty()) {
-            t.deps.push_back(Map(retargeted, robot, mode, cell));
-            t.args.insert(t.args.end(), {"--map", "{dep:2}/map.json"});
+      if (s.expert_row) ExpertEval(task, embodiment);
+      std::map<int, int> retargeted;
+      for (int h : human_counts) retargeted[h] = Retarget(human.at(h), task, embodiment);
+      for (int r : robot_counts) {
+        const int robot = Demos(task, embodiment, r, s.data.robot_seed, "robot_demos", "");
+        for (const std::string& method : s.methods) {
+          if (s.data.sweeps() && !agents::MakeMethod(method)->uses_human()) {
+            // one point at 0 human videos; the largest human file gives only the pace
+            Cell cell{task, embodiment, r, 0};
+            for (uint64_t seed : s.seeds) {
+              TrainAndEval(method, seed, robot, retargeted.rbegin()->second, cell);
+            }
+            continue;
           }
-          if (s.train.epochs > 0) {
-            t.args.insert(t.args.end(), {"--epochs", std::to_string(s.train.epochs)});
+          for (int h : human_counts) {
+            Cell cell{task, embodiment, s.data.sweeps() ? r : -1, s.data.sweeps() ? h : -1};
+            for (uint64_t seed : s.seeds) TrainAndEval(method, seed, robot, retargeted.at(h), cell);
           }
-          t.output = "run";
-          t.stdout_file = "summary.json";
-          const int train = Add(
-              std::move(t), {{"method", method},
-                             {"seed", seed},
-                             {"epochs", s.train.epochs},
-                             {"train_configs", Hash(train_texts)},
-                             {"method_config", Hash(ConfigText("methods/" + method + ".yaml"))}});
-          Eval(train, {"--run", "{dep:0}/run"}, task, embodiment, method, seed);
         }
-      }
-      for (const ExternalMethod& method : s.external_methods) {
-        for (uint64_t seed : s.seeds) {
-          const int train = ExternalTrain(method, seed, robot, retargeted, task, embodiment);
-          Eval(train,
-               {"--torchscript", "{dep:0}/policy.pt", "--task", task, "--embodiment", embodiment,
-                "--width", std::to_string(s.data.image_size), "--height",
-                std::to_string(s.data.image_size)},
-               task, embodiment, method.name, seed);
+        for (const ExternalMethod& method : s.external_methods) {
+          for (int h : human_counts) {
+            Cell cell{task, embodiment, s.data.sweeps() ? r : -1, s.data.sweeps() ? h : -1};
+            for (uint64_t seed : s.seeds) {
+              const int train = ExternalTrain(method, seed, robot, retargeted.at(h), cell);
+              Eval(train,
+                   {"--torchscript", "{dep:0}/policy.pt", "--task", task, "--embodiment",
+                    embodiment, "--width", std::to_string(s.data.image_size), "--height",
+                    std::to_string(s.data.image_size)},
+                   cell, method.name, seed);
+            }
+          }
         }
       }
     }

@@ -26,6 +26,7 @@ struct Stage {
   // Cell and method the stage belongs to (eval stages), for reports.
   std::string task, embodiment, method;
   uint64_t seed = 0;
+  int robot_demos = -1, human_videos = -1;  // the data sweep's point; -1 without a sweep
 };
 
 struct StageGraph {

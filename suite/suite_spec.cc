@@ -38,9 +38,30 @@ std::vector<std::string> Names(const core::YamlNode& root, const std::string& ke
   return names;
 }
 
+// A data size: one number, or a list of them (a sweep, returned sorted; *largest is its largest).
+std::vector<int> ReadSize(const core::YamlNode& node, const std::string& key, int minimum,
+                          int* largest) {
+  if (!node.Has(key)) return {};
+  const core::YamlNode value = node.Child(key);
+  if (!value.IsSequence()) {
+    *largest = value.As<int>();
+    return {};
+  }
+  std::vector<int> sizes;
+  for (const core::YamlNode& item : value.Items()) sizes.push_back(item.As<int>());
+  std::sort(sizes.begin(), sizes.end());
+  IMMIMIC_THROW_UNLESS(
+      !sizes.empty() && std::adjacent_find(sizes.begin(), sizes.end()) == sizes.end(),
+      core::ConfigError, value.Where(), ": a sweep lists distinct sizes, at least one");
+  IMMIMIC_THROW_UNLESS(sizes.front() >= minimum, core::ConfigError, value.Where(),
+                       ": sizes must be at least ", minimum);
+  *largest = sizes.back();
+  return sizes;
+}
+
 void ReadData(const core::YamlNode& node, DataSpec* d) {
-  d->robot_demos = node.GetOr<int>("robot_demos", d->robot_demos);
-  d->human_videos = node.GetOr<int>("human_videos", d->human_videos);
+  d->robot_demo_sweep = ReadSize(node, "robot_demos", 1, &d->robot_demos);
+  d->human_video_sweep = ReadSize(node, "human_videos", 0, &d->human_videos);
   d->robot_seed = node.GetOr<uint64_t>("robot_seed", d->robot_seed);
   d->human_seed = node.GetOr<uint64_t>("human_seed", d->human_seed);
   d->image_size = node.GetOr<int>("image_size", d->image_size);
@@ -136,27 +157,32 @@ nlohmann::json ExternalMethodsJson(const std::vector<ExternalMethod>& methods) {
 }  // namespace
 
 std::string SuiteSpecJson(const SuiteSpec& s) {
-  const nlohmann::json json = {{"name", s.name},
-                               {"tasks", s.tasks},
-                               {"embodiments", s.embodiments},
-                               {"methods", s.methods},
-                               {"external_methods", ExternalMethodsJson(s.external_methods)},
-                               {"seeds", s.seeds},
-                               {"data",
-                                {{"robot_demos", s.data.robot_demos},
-                                 {"human_videos", s.data.human_videos},
-                                 {"robot_seed", s.data.robot_seed},
-                                 {"human_seed", s.data.human_seed},
-                                 {"image_size", s.data.image_size}}},
-                               {"train", {{"config", s.train.config}, {"epochs", s.train.epochs}}},
-                               {"eval",
-                                {{"episodes", s.eval.episodes},
-                                 {"seed", s.eval.seed},
-                                 {"replan_every", s.eval.replan_every},
-                                 {"ensemble_decay", s.eval.ensemble_decay},
-                                 {"max_steps", s.eval.max_steps}}},
-                               {"expert_row", s.expert_row},
-                               {"threads_per_job", s.threads_per_job}};
+  nlohmann::json json = {{"name", s.name},
+                         {"tasks", s.tasks},
+                         {"embodiments", s.embodiments},
+                         {"methods", s.methods},
+                         {"external_methods", ExternalMethodsJson(s.external_methods)},
+                         {"seeds", s.seeds},
+                         {"data",
+                          {{"robot_demos", s.data.robot_demos},
+                           {"human_videos", s.data.human_videos},
+
+                           {"robot_seed", s.data.robot_seed},
+                           {"human_seed", s.data.human_seed},
+                           {"image_size", s.data.image_size}}},
+                         {"train", {{"config", s.train.config}, {"epochs", s.train.epochs}}},
+                         {"eval",
+                          {{"episodes", s.eval.episodes},
+                           {"seed", s.eval.seed},
+                           {"replan_every", s.eval.replan_every},
+                           {"ensemble_decay", s.eval.ensemble_decay},
+                           {"max_steps", s.eval.max_steps}}},
+                         {"expert_row", s.expert_row},
+                         {"threads_per_job", s.threads_per_job}};
+  if (s.data.sweeps()) {  // only then, so that the hash of a suite without sweeps is unchanged
+    json["data"]["robot_demo_sweep"] = s.data.robot_demo_sweep;
+    json["data"]["human_video_sweep"] = s.data.human_video_sweep;
+  }
   return json.dump();
 }
 

@@ -10,8 +10,14 @@
 namespace immimic::suite {
 
 struct DataSpec {
-  int robot_demos = 5;
-  int human_videos = 100;
+  int robot_demos = 5;     // with a sweep: the largest count
+  int human_videos = 100;  // with a sweep: the largest count
+  // Sweeps (a list in the file instead of one number), ascending; empty: no sweep. Every method
+  // trains at every robot demo count; the human-data methods at every human video count above
+  // 0, robot_only once per robot count as the "0 human videos" point (it reads the largest human
+  // file only for its pace).
+  std::vector<int> robot_demo_sweep, human_video_sweep;
+  bool sweeps() const { return !robot_demo_sweep.empty() || !human_video_sweep.empty(); }
   uint64_t robot_seed = 0;  // demos --seed for the robot demos
   uint64_t human_seed = 0;  // demos --seed for the human videos
   int image_size = 84;      // stored square images

@@ -72,3 +72,43 @@ TEST(StageGraph, FolderMarkersResolveToStageFolders) {
 
 }  // namespace
 }  // namespace immimic::suite
+
+namespace immimic::suite {
+namespace {
+
+// A data sweep: every method at every robot demo count; human-data methods at every human video
+// count above 0; robot_only once per robot count, as the 0-video point.
+TEST(StageGraph, ASweepTrainsEveryPointOnceAndLabelsItsSizes) {
+  SuiteSpec s = Spec();
+  s.embodiments = {"robotiq"};
+  s.seeds = {0};
+  s.data.robot_demo_sweep = {5, 10, 20};
+  s.data.robot_demos = 20;
+  s.data.human_video_sweep = {0, 25, 100};
+  s.data.human_videos = 100;
+  const StageGraph g = BuildStageGraph(s);
+  EXPECT_EQ(Count(g, "robot_demos"), 3);
+  EXPECT_EQ(Count(g, "human_videos"), 2);  // 25 and 100; 0 needs none
+  EXPECT_EQ(Count(g, "retarget"), 2);
+  EXPECT_EQ(Count(g, "train"), 3 + 3 * 2);  // robot_only x 3, immimic_a x 3 x 2
+  EXPECT_EQ(Count(g, "map"), 3 * 2);
+  int robot_only_points = 0;
+  for (const Stage& stage : g.stages) {
+    if (stage.kind != "eval") continue;
+    EXPECT_GE(stage.robot_demos, 5) << stage.label;
+    if (stage.method == "robot_only") {
+      ++robot_only_points;
+      EXPECT_EQ(stage.human_videos, 0) << stage.label;
+    } else {
+      EXPECT_GT(stage.human_videos, 0) << stage.label;
+    }
+  }
+  EXPECT_EQ(robot_only_points, 3);
+  const auto found = std::find_if(g.stages.begin(), g.stages.end(), [](const Stage& stage) {
+    return stage.label == "train push/robotiq/immimic_a/s0 r10 h25";
+  });
+  EXPECT_NE(found, g.stages.end());
+}
+
+}  // namespace
+}  // namespace immimic::suite

@@ -119,6 +119,34 @@ TEST_F(SuiteRunTest, AFailingStageIsReportedAndIndependentStagesFinish) {
   EXPECT_NE(core::ReadFile(dir_ + "/bad/report.md").find("missing"), std::string::npos);
 }
 
+// A data sweep end to end: each point is a row with its sizes, robot_only (0 human videos) is
+// compared with co_train at each robot demo count, and the plot script draws the scaling curve.
+TEST_F(SuiteRunTest, ASweepReportsEveryPointWithItsSizes) {
+  std::ofstream(dir_ + "/sweep.yaml")
+      << "name: sweep\ntasks: [push]\nembodiments: [robotiq]\nmethods: [robot_only, co_train]\n"
+         "seeds: [0]\ndata: {robot_demos: [1, 2], human_videos: [0, 2], image_size: 32}\n"
+         "train: {config: "
+      << dir_ << "/train.yaml}\n"
+      << "eval: {episodes: 2, max_steps: 20, replan_every: 2}\nthreads_per_job: 1\n"
+         "expert_row: false\n";
+  const testing::CliRun run = Suite("sweep.yaml", "sweep", 2);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto results = nlohmann::json::parse(core::ReadFile(dir_ + "/sweep/results.json"));
+  ASSERT_EQ(results.at("cells").size(), 4u);  // (robot_only, co_train) x robot demos 1, 2
+  for (const auto& cell : results.at("cells")) {
+    EXPECT_EQ(cell.at("human_videos"), cell.at("method") == "robot_only" ? 0 : 2) << cell;
+  }
+  ASSERT_EQ(results.at("comparisons").size(), 2u);  // one per robot demo count
+  EXPECT_NE(core::ReadFile(dir_ + "/sweep/report.md").find("push x robotiq, 2 robot + 2 human"),
+            std::string::npos);
+  if (RunCommand("/usr/bin/python3 -c 'import matplotlib'").exit_code == 0) {
+    const testing::CliRun plot =
+        RunCommand(std::string(IMMIMIC_SOURCE_DIR) + "/scripts/plot_suite " + dir_ + "/sweep");
+    EXPECT_EQ(plot.exit_code, 0) << plot.err;
+    EXPECT_TRUE(fs::exists(dir_ + "/sweep/plots/scaling.png")) << plot.out << plot.err;
+  }
+}
+
 // An external method (suite/external_method.h): the example behaviour-cloning script trains
 // from the suite's files and writes TorchScript, which is evaluated as a built-in method is.
 TEST_F(SuiteRunTest, AnExternalMethodIsTrainedByItsCommandAndEvaluated) {

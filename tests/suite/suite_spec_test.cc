@@ -75,6 +75,23 @@ TEST(SuiteSpec, BadKeysValuesAndNamesAreClearErrors) {
   EXPECT_THROW(LoadSuiteSpec("no_such_suite"), core::InputError);
 }
 
+TEST(SuiteSpec, DataSizesMayBeSweeps) {
+  const SuiteSpec spec = LoadSuiteSpec(
+      Write("sweep",
+            std::string(kMinimal) + "data: {robot_demos: [20, 5, 10], human_videos: [0, 25]}\n"));
+  EXPECT_EQ(spec.data.robot_demo_sweep, (std::vector<int>{5, 10, 20}));
+  EXPECT_EQ(spec.data.robot_demos, 20);
+  EXPECT_EQ(spec.data.human_video_sweep, (std::vector<int>{0, 25}));
+  EXPECT_TRUE(spec.data.sweeps());
+  EXPECT_FALSE(LoadSuiteSpec(Write("no_sweep", kMinimal)).data.sweeps());
+  EXPECT_THROW(
+      LoadSuiteSpec(Write("twice", std::string(kMinimal) + "data: {robot_demos: [5, 5]}\n")),
+      core::ConfigError);
+  EXPECT_THROW(
+      LoadSuiteSpec(Write("zero", std::string(kMinimal) + "data: {robot_demos: [0, 5]}\n")),
+      core::ConfigError);
+}
+
 // The error text of loading `external_methods` + `body`, or "" if it loads.
 std::string ExternalError(const std::string& name, const std::string& body) {
   try {
