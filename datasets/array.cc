@@ -27,10 +27,15 @@ std::string ShapeString(const std::vector<size_t>& shape) {
   return out + ")";
 }
 
+namespace {
+void CheckValueCount(const std::vector<size_t>& shape, size_t count) {
+  IMMIMIC_THROW_UNLESS(Product(shape) == count, core::InputError, "array of shape ",
+                       ShapeString(shape), " needs ", Product(shape), " values, got ", count);
+}
+}  // namespace
+
 Array Array::Float64(std::vector<size_t> shape, std::vector<double> values) {
-  IMMIMIC_THROW_UNLESS(Product(shape) == values.size(), core::InputError, "array of shape ",
-                       ShapeString(shape), " needs ", Product(shape), " values, got ",
-                       values.size());
+  CheckValueCount(shape, values.size());
   Array array;
   array.type_ = ElementType::kFloat64;
   array.shape_ = std::move(shape);
@@ -39,9 +44,7 @@ Array Array::Float64(std::vector<size_t> shape, std::vector<double> values) {
 }
 
 Array Array::Uint8(std::vector<size_t> shape, std::vector<uint8_t> values) {
-  IMMIMIC_THROW_UNLESS(Product(shape) == values.size(), core::InputError, "array of shape ",
-                       ShapeString(shape), " needs ", Product(shape), " values, got ",
-                       values.size());
+  CheckValueCount(shape, values.size());
   Array array;
   array.type_ = ElementType::kUint8;
   array.shape_ = std::move(shape);

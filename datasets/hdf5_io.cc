@@ -302,6 +302,16 @@ bool HasAttribute(hid_t object, const std::string& name, const std::string& wher
   return exists > 0;
 }
 
+namespace {
+// The in-memory type for reading variable-length strings stored with `file_type`'s character set.
+Handle VariableStringType(hid_t file_type, const std::string& where, const std::string& what) {
+  Handle memory_type = Own<InputError>(H5Tcopy(H5T_C_S1), H5Tclose, where, what);
+  CheckStatus<InputError>(H5Tset_size(memory_type.get(), H5T_VARIABLE), where, what);
+  CheckStatus<InputError>(H5Tset_cset(memory_type.get(), H5Tget_cset(file_type)), where, what);
+  return memory_type;
+}
+}  // namespace
+
 std::string ReadStringAttribute(hid_t object, const std::string& name, const std::string& where) {
   Handle type;
   Handle attribute = OpenSingleAttribute(object, name, H5T_STRING, "a string", where, &type);
@@ -309,9 +319,7 @@ std::string ReadStringAttribute(hid_t object, const std::string& name, const std
   const htri_t variable = H5Tis_variable_str(type.get());
   CheckStatus<InputError>(variable < 0 ? -1 : 0, where, what);
   if (variable > 0) {
-    Handle memory_type = Own<InputError>(H5Tcopy(H5T_C_S1), H5Tclose, where, what);
-    CheckStatus<InputError>(H5Tset_size(memory_type.get(), H5T_VARIABLE), where, what);
-    CheckStatus<InputError>(H5Tset_cset(memory_type.get(), H5Tget_cset(type.get())), where, what);
+    Handle memory_type = VariableStringType(type.get(), where, what);
     char* text = nullptr;
     CheckStatus<InputError>(H5Aread(attribute.get(), memory_type.get(), &text), where, what);
     std::string value = text != nullptr ? text : "";
@@ -434,9 +442,7 @@ std::vector<std::string> ReadStringList(hid_t dataset, const std::string& where)
   const htri_t variable = H5Tis_variable_str(type.get());
   CheckStatus<InputError>(variable < 0 ? -1 : 0, where, what);
   if (variable > 0) {
-    Handle memory_type = Own<InputError>(H5Tcopy(H5T_C_S1), H5Tclose, where, what);
-    CheckStatus<InputError>(H5Tset_size(memory_type.get(), H5T_VARIABLE), where, what);
-    CheckStatus<InputError>(H5Tset_cset(memory_type.get(), H5Tget_cset(type.get())), where, what);
+    Handle memory_type = VariableStringType(type.get(), where, what);
     std::vector<char*> texts(count, nullptr);
     CheckStatus<InputError>(
         H5Dread(dataset, memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, texts.data()), where,
