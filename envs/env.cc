@@ -46,6 +46,7 @@ std::shared_ptr<const SceneModel> SceneModel::Build(const EnvConfig& config) {
       config.embodiment + "_" + (config.task.empty() ? "tabletop" : config.task);
   scene->model_ = LoadModelFromXml(scene->xml_, name);
   scene->model_->opt.timestep = config.timestep();
+  scene->task_->Bind(scene->model_.get());
   return scene;
 }
 

@@ -34,9 +34,16 @@ void TabletopCube::RandomizeObjects(const mjModel* m, mjData* d, core::Rng& rng)
   PlaceFreeBody(m, d, "cube_joint", x, y, kTableTop + kHalfSize, yaw);
 }
 
+void Task::RequireBound(const mjModel* m) const {
+  IMMIMIC_THROW_UNLESS(m != nullptr && m == bound_, core::InputError, "task ", id(),
+                       ": used with a model it was not bound to (Task::Bind)");
+}
+
+void TabletopCube::BindIds(const mjModel* m) { cube_ = RequireId(m, mjOBJ_BODY, "cube"); }
+
 bool TabletopCube::IsSuccess(const mjModel* m, const mjData* d) const {
-  const int body = mj_name2id(m, mjOBJ_BODY, "cube");
-  return d->xpos[3 * body + 2] > kTableTop + kHalfSize + 0.10;
+  RequireBound(m);
+  return d->xpos[3 * cube_ + 2] > kTableTop + kHalfSize + 0.10;
 }
 
 }  // namespace immimic::envs

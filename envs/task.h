@@ -24,10 +24,27 @@ class Task {
   virtual std::vector<std::string> ObjectBodies() const = 0;
   // Places the objects for a new episode. Called after mj_resetData, before mj_forward.
   virtual void RandomizeObjects(const mjModel* m, mjData* d, core::Rng& rng) const = 0;
+  // Called every control step with the model the task was bound to.
   virtual bool IsSuccess(const mjModel* m, const mjData* d) const = 0;
   virtual double Reward(const mjModel* m, const mjData* d) const {
     return IsSuccess(m, d) ? 1.0 : 0.0;
   }
+
+  // Resolves the ids of the elements IsSuccess and Reward read, once per compiled scene
+  // (SceneModel::Build calls it), so that the per-step checks look nothing up by name. Throws
+  // core::ConfigError naming a missing element.
+  void Bind(const mjModel* m) {
+    BindIds(m);
+    bound_ = m;
+  }
+
+ protected:
+  virtual void BindIds(const mjModel* m) = 0;
+  // Throws core::InputError unless `m` is the model the task was bound to.
+  void RequireBound(const mjModel* m) const;
+
+ private:
+  const mjModel* bound_ = nullptr;
 };
 
 // The scene used when no task is named: a 4 cm, 100 g cube on the table, placed within
@@ -41,6 +58,12 @@ class TabletopCube : public Task {
   bool IsSuccess(const mjModel* m, const mjData* d) const override;
 
   static constexpr double kHalfSize = 0.02;
+
+ protected:
+  void BindIds(const mjModel* m) override;
+
+ private:
+  int cube_ = -1;
 };
 
 // Writes the quaternion (w, x, y, z) of a rotation by `yaw` about world z.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "envs/mujoco_runtime.h"
+
 namespace immimic::envs {
 
 FlipConfig ParseFlipConfig(const core::YamlNode& root) {
@@ -55,18 +57,23 @@ void Flip::RandomizeObjects(const mjModel* m, mjData* d, core::Rng& rng) const {
   PlaceFreeBody(m, d, "spatula_joint", sx, sy, kTableTop + kSpatulaRestHeight, spatula_yaw);
 }
 
+void Flip::BindIds(const mjModel* m) {
+  donut_ = RequireId(m, mjOBJ_BODY, "donut");
+  donut_joint_ = RequireId(m, mjOBJ_JOINT, "donut_joint");
+  plate_ = RequireId(m, mjOBJ_GEOM, "flip_plate_geom");
+}
+
 bool Flip::IsSuccess(const mjModel* m, const mjData* d) const {
-  const int donut = BodyId(m, "donut");
-  const int plate = GeomId(m, "flip_plate_geom");
-  const mjtNum* c = d->xpos + 3 * donut;
-  const mjtNum* p = d->geom_xpos + 3 * plate;
-  const double plate_top = p[2] + m->geom_size[3 * plate + 1];
+  RequireBound(m);
+  const mjtNum* c = d->xpos + 3 * donut_;
+  const mjtNum* p = d->geom_xpos + 3 * plate_;
+  const double plate_top = p[2] + m->geom_size[3 * plate_ + 1];
   // xmat row 2, column 2: the z component of the donut's z axis = cos(angle from up)
-  const double up = d->xmat[9 * donut + 8];
+  const double up = d->xmat[9 * donut_ + 8];
   return up <= std::cos(config_.min_flip_angle) &&
          std::hypot(c[0] - p[0], c[1] - p[1]) <= config_.max_plate_offset &&
          c[2] - plate_top <= config_.max_height_above_plate &&
-         FreeJointSpeed(m, d, JointId(m, "donut_joint")) <= config_.max_speed;
+         FreeJointSpeed(m, d, donut_joint_) <= config_.max_speed;
 }
 
 }  // namespace immimic::envs

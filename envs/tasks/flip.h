@@ -54,8 +54,12 @@ class Flip : public Task {
   static constexpr double kSpatulaHalfLength = 0.175;
   static constexpr double kSpatulaHalfWidth = 0.03;
 
+ protected:
+  void BindIds(const mjModel* m) override;
+
  private:
   FlipConfig config_;
+  int donut_ = -1, donut_joint_ = -1, plate_ = -1;
 };
 
 }  // namespace immimic::envs

@@ -46,13 +46,18 @@ double Hammer::DriveDepth(const mjModel* m, const mjData* d) {
   return -d->qpos[m->jnt_qposadr[JointId(m, "nail_joint")]];
 }
 
+void Hammer::BindIds(const mjModel* m) {
+  nail_qpos_ = m->jnt_qposadr[RequireId(m, mjOBJ_JOINT, "nail_joint")];
+}
+
 bool Hammer::IsSuccess(const mjModel* m, const mjData* d) const {
-  return DriveDepth(m, d) >= config_.min_drive_depth;
+  RequireBound(m);
+  return -d->qpos[nail_qpos_] >= config_.min_drive_depth;
 }
 
 double Hammer::Reward(const mjModel* m, const mjData* d) const {
   if (IsSuccess(m, d)) return 1.0;
-  return 0.5 * std::clamp(DriveDepth(m, d) / config_.min_drive_depth, 0.0, 1.0);
+  return 0.5 * std::clamp(-d->qpos[nail_qpos_] / config_.min_drive_depth, 0.0, 1.0);
 }
 
 }  // namespace immimic::envs

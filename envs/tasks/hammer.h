@@ -44,8 +44,12 @@ class Hammer : public Task {
   static constexpr double kHammerHalfWidth = 0.045;
   static constexpr double kBlockHalfSize = 0.03;  // 6 x 6 cm block
 
+ protected:
+  void BindIds(const mjModel* m) override;
+
  private:
   HammerConfig config_;
+  int nail_qpos_ = -1;  // the nail joint's qpos address
 };
 
 }  // namespace immimic::envs

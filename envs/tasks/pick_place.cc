@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "envs/mujoco_runtime.h"
+
 namespace immimic::envs {
 
 PickPlaceConfig ParsePickPlaceConfig(const core::YamlNode& root) {
@@ -36,18 +38,22 @@ void PickPlace::RandomizeObjects(const mjModel* m, mjData* d, core::Rng& rng) co
   PlaceMocap(m, d, "pp_target", tx, ty, kTableTop, 0.0);
 }
 
+void PickPlace::BindIds(const mjModel* m) {
+  cube_ = RequireId(m, mjOBJ_BODY, "pp_cube");
+  cube_joint_ = RequireId(m, mjOBJ_JOINT, "pp_cube_joint");
+  pad_ = RequireId(m, mjOBJ_GEOM, "pp_target_geom");
+}
+
 bool PickPlace::IsSuccess(const mjModel* m, const mjData* d) const {
-  const int cube = BodyId(m, "pp_cube");
-  const int pad = GeomId(m, "pp_target_geom");
-  const mjtNum* c = d->xpos + 3 * cube;
-  const mjtNum* p = d->geom_xpos + 3 * pad;
-  const mjtNum* half = m->geom_size + 3 * pad;
+  RequireBound(m);
+  const mjtNum* c = d->xpos + 3 * cube_;
+  const mjtNum* p = d->geom_xpos + 3 * pad_;
+  const mjtNum* half = m->geom_size + 3 * pad_;
   // the pad is never rotated: its half sizes are along world x and y
   const bool over_pad = std::abs(c[0] - p[0]) <= half[0] && std::abs(c[1] - p[1]) <= half[1];
   const double resting_z = p[2] + half[2] + kCubeHalfSize;
   return over_pad && std::abs(c[2] - resting_z) <= config_.max_height_error &&
-         FreeJointSpeed(m, d, JointId(m, "pp_cube_joint")) <= config_.max_speed &&
-         !TouchesEmbodiment(m, d, cube);
+         FreeJointSpeed(m, d, cube_joint_) <= config_.max_speed && !TouchesEmbodiment(m, d, cube_);
 }
 
 }  // namespace immimic::envs

@@ -39,8 +39,12 @@ class PickPlace : public Task {
   static constexpr double kTargetHalfSize = 0.05;
   static constexpr double kTargetThickness = 0.005;
 
+ protected:
+  void BindIds(const mjModel* m) override;
+
  private:
   PickPlaceConfig config_;
+  int cube_ = -1, cube_joint_ = -1, pad_ = -1;
 };
 
 }  // namespace immimic::envs

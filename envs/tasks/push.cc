@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "envs/mujoco_runtime.h"
+
 namespace immimic::envs {
 
 PushConfig ParsePushConfig(const core::YamlNode& root) {
@@ -40,22 +42,29 @@ void Push::RandomizeObjects(const mjModel* m, mjData* d, core::Rng& rng) const {
   PlaceMocap(m, d, "push_goal", gx, gy, kTableTop, 0.0);
 }
 
-double Push::GoalDistance(const mjModel* m, const mjData* d) const {
-  const mjtNum* c = d->xpos + 3 * BodyId(m, "push_cube");
-  const mjtNum* g = d->xpos + 3 * BodyId(m, "push_goal");
+void Push::BindIds(const mjModel* m) {
+  cube_ = RequireId(m, mjOBJ_BODY, "push_cube");
+  cube_joint_ = RequireId(m, mjOBJ_JOINT, "push_cube_joint");
+  goal_ = RequireId(m, mjOBJ_BODY, "push_goal");
+}
+
+double Push::GoalDistance(const mjData* d) const {
+  const mjtNum* c = d->xpos + 3 * cube_;
+  const mjtNum* g = d->xpos + 3 * goal_;
   return std::hypot(c[0] - g[0], c[1] - g[1]);
 }
 
 bool Push::IsSuccess(const mjModel* m, const mjData* d) const {
-  const mjtNum* c = d->xpos + 3 * BodyId(m, "push_cube");
-  return GoalDistance(m, d) <= config_.success_distance &&
+  RequireBound(m);
+  const mjtNum* c = d->xpos + 3 * cube_;
+  return GoalDistance(d) <= config_.success_distance &&
          std::abs(c[2] - (kTableTop + kCubeHalfSize)) <= config_.max_height_error &&
-         FreeJointSpeed(m, d, JointId(m, "push_cube_joint")) <= config_.max_speed;
+         FreeJointSpeed(m, d, cube_joint_) <= config_.max_speed;
 }
 
 double Push::Reward(const mjModel* m, const mjData* d) const {
   if (IsSuccess(m, d)) return 1.0;
-  return 0.5 * (1.0 - std::tanh(10.0 * GoalDistance(m, d)));
+  return 0.5 * (1.0 - std::tanh(10.0 * GoalDistance(d)));
 }
 
 }  // namespace immimic::envs

@@ -41,9 +41,13 @@ class Push : public Task {
   static constexpr double kCubeHalfSize = 0.025;
   static constexpr double kGoalRadius = 0.04;
 
+ protected:
+  void BindIds(const mjModel* m) override;
+
  private:
-  double GoalDistance(const mjModel* m, const mjData* d) const;
+  double GoalDistance(const mjData* d) const;
   PushConfig config_;
+  int cube_ = -1, cube_joint_ = -1, goal_ = -1;
 };
 
 }  // namespace immimic::envs

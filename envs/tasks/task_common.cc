@@ -128,8 +128,6 @@ double FreeJointSpeed(const mjModel* m, const mjData* d, int joint) {
   return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
 }
 
-int BodyId(const mjModel* m, const char* name) { return mj_name2id(m, mjOBJ_BODY, name); }
 int JointId(const mjModel* m, const char* name) { return mj_name2id(m, mjOBJ_JOINT, name); }
-int GeomId(const mjModel* m, const char* name) { return mj_name2id(m, mjOBJ_GEOM, name); }
 
 }  // namespace immimic::envs

@@ -69,9 +69,7 @@ bool IsInSubtree(const mjModel* m, int body, int root);
 bool TouchesEmbodiment(const mjModel* m, const mjData* d, int object);
 // Linear speed (m/s) of the body moved by a free joint.
 double FreeJointSpeed(const mjModel* m, const mjData* d, int joint);
-// Id of a named object, or -1; no allocation (for IsSuccess).
-int BodyId(const mjModel* m, const char* name);
+// Id of a named joint, or -1; no allocation.
 int JointId(const mjModel* m, const char* name);
-int GeomId(const mjModel* m, const char* name);
 
 }  // namespace immimic::envs

@@ -76,6 +76,13 @@ TEST(TaskRegistry, ListsTheFourPaperTasksWithVersionedIds) {
   EXPECT_THROW(MakeTask("juggle"), core::InputError);
 }
 
+TEST(TaskRegistry, SuccessChecksNeedTheModelTheTaskWasBoundTo) {
+  Env env(Config("push"));
+  const std::unique_ptr<Task> unbound = MakeTask("push");
+  EXPECT_THROW(unbound->IsSuccess(env.model(), env.data()), core::InputError);
+  EXPECT_NO_THROW(env.task().IsSuccess(env.model(), env.data()));
+}
+
 // ---------------------------------------------------------------------------------------------
 // every task x every embodiment
 
