@@ -1,0 +1,130 @@
+"""The Python API against the C++ side: registries, determinism, spaces, errors, and the same
+actions as `immimic eval` for a scripted expert and for a trained run (docs/python.md)."""
+import csv
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+import immimic
+
+CLI = os.environ["IMMIMIC_CLI"]
+
+
+def run_cli(*args):
+    return subprocess.run([CLI, *args], check=True, capture_output=True, text=True).stdout
+
+
+def trace_actions(path, action_dim):
+    with open(path) as f:
+        rows = list(csv.DictReader(f))
+    return np.array([[float(r[f"action_{i}"]) for i in range(action_dim)] for r in rows])
+
+
+def test_registries_list_what_the_cli_lists():
+    assert immimic.list_tasks() == ["pick_place", "push", "hammer", "flip"]
+    assert "robotiq" in immimic.list_embodiments() and "human" in immimic.list_embodiments()
+    assert "immimic_a" in immimic.list_methods()
+
+
+def test_reset_repeats_from_its_seed_and_spaces_describe_the_arrays():
+    env = immimic.make("push", "robotiq", image_size=32)
+    a, info = env.reset(seed=3)
+    b, _ = env.reset(seed=3)
+    c, _ = env.reset(seed=4)
+    assert info["seed"] == 3
+    assert np.array_equal(a["object_state"], b["object_state"])
+    assert np.array_equal(a["agentview_image"], b["agentview_image"])
+    assert not np.array_equal(a["object_state"], c["object_state"])
+    assert env.action_space.shape == (7,)
+    assert a["agentview_image"].shape == (32, 32, 3) and a["agentview_image"].dtype == np.uint8
+    assert env.observation_space["eef_pose"].shape == a["eef_pose"].shape
+    obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+    assert set(obs) >= {"eef_pose", "object_state", "agentview_image", "wrist_image"}
+    assert isinstance(reward, float) and not terminated and not truncated
+    assert env.render().shape == (32, 32, 3)
+    assert env.render("wrist", width=24, height=20).shape == (20, 24, 3)
+
+
+def test_bad_input_raises_with_the_cli_messages():
+    with pytest.raises(ValueError, match="known: pick_place"):
+        immimic.make("juggle", "robotiq")
+    with pytest.raises(ValueError, match="known: ability"):
+        immimic.make("push", "gripper9000")
+    env = immimic.make("push", "robotiq", images=False)
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match="takes 7"):
+        env.step(np.zeros(3))
+    with pytest.raises(ValueError, match="NaN"):
+        env.step(np.full(7, np.nan))
+    with pytest.raises(ValueError, match="unknown config keys"):
+        immimic.make("push", "robotiq", config={"imagesize": 3})
+    with pytest.raises(ValueError, match="style"):
+        immimic.expert(env, "robot")
+
+
+def test_the_expert_acts_as_in_immimic_eval_and_succeeds(tmp_path):
+    trace = tmp_path / "trace.csv"
+    run_cli("eval", "--expert", "teleop", "--task", "push", "--embodiment", "robotiq",
+            "--episodes", "1", "--seed", "1000", "--max-steps", "60", "--threads", "1",
+            "--trace", str(trace))
+    expected = trace_actions(trace, 7)
+    env = immimic.make("push", "robotiq")
+    seed = immimic.episode_seed(1000, 0)
+    obs, _ = env.reset(seed=seed)
+    policy = immimic.expert(env, "teleop")
+    policy.reset(seed)
+    actions = []
+    for _ in range(60):
+        action = policy.act(obs)
+        actions.append(action)
+        obs, _, terminated, truncated, _ = env.step(action)
+    assert np.allclose(np.array(actions), expected, rtol=1e-5, atol=1e-6)
+    # run on to the end: the scripted expert pushes the cube to its goal
+    while not (terminated or truncated):
+        obs, _, terminated, truncated, info = env.step(policy.act(obs))
+    assert info["success"], info
+
+
+def test_a_trained_run_acts_as_in_immimic_eval(tmp_path):
+    demos = tmp_path / "robot.hdf5"
+    run_cli("demos", "--task", "push", "--embodiment", "robotiq", "--episodes", "1", "--seed",
+            "3", "--width", "32", "--height", "32", "--threads", "1", "--out", str(demos))
+    (tmp_path / "policy.yaml").write_text(
+        "image_size: 16\nobs_horizon: 2\naction_horizon: 4\n"
+        "encoder: {channels: [4, 8], keypoints: 4, feature_dim: 8}\n"
+        "unet: {down_dims: [8, 16], groups: 4, step_embed_dim: 8}\n")
+    (tmp_path / "train.yaml").write_text(
+        f"policy: {tmp_path / 'policy.yaml'}\nepochs: 1\nbatch_size: 32\nwarmup_steps: 2\n"
+        "threads: 1\nrobot_time_compression: 1\n")
+    run = tmp_path / "run"
+    run_cli("train", "--method", "robot_only", "--robot", str(demos), "--config",
+            str(tmp_path / "train.yaml"), "--out", str(run))
+    trace = tmp_path / "trace.csv"
+    run_cli("eval", "--run", str(run), "--episodes", "1", "--seed", "5", "--max-steps", "12",
+            "--replan-every", "2", "--ensemble-decay", "0", "--threads", "1", "--trace",
+            str(trace))
+    expected = trace_actions(trace, 7)
+    env = immimic.make(**immimic.run_env(str(run)))
+    policy = immimic.load_policy(str(run), replan_every=2, ensemble_decay=0.0)
+    seed = immimic.episode_seed(5, 0)
+    obs, _ = env.reset(seed=seed)
+    policy.reset(seed)
+    actions = []
+    for _ in range(12):
+        actions.append(policy.act(obs))
+        obs, *_ = env.step(actions[-1])
+    assert np.allclose(np.array(actions), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_the_example_script_runs():
+    root = os.environ["IMMIMIC_ROOT"]
+    out = subprocess.run(["/usr/bin/python3", f"{root}/examples/python/expert_rollout.py",
+                          "--task", "push", "--embodiment", "fin_ray", "--seed", "1"],
+                         check=True, capture_output=True, text=True).stdout
+    assert "success True" in out, out
+    out = subprocess.run(["/usr/bin/python3", f"{root}/examples/python/expert_rollout.py",
+                          "--random", "--max-steps", "20"],
+                         check=True, capture_output=True, text=True).stdout
+    assert "after 20 steps" in out, out
