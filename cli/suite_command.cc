@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -11,6 +12,7 @@
 #include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/paths.h"
 #include "suite/launcher.h"
 #include "suite/report.h"
 #include "suite/runner.h"
@@ -45,9 +47,23 @@ SuiteFolder ReadSuiteFolder(const std::string& dir) {
   return {suite::LoadSuiteSpec(dir + "/suite.yaml"), core::ReadFile(dir + "/cache_path.txt")};
 }
 
+// scripts/plot_suite on the report folder; false (and a note) where it cannot run.
+bool DrawPlots(const std::string& dir) {
+  const std::string script = core::ProjectRoot() + "/scripts/plot_suite";
+  if (!fs::exists(script)) return false;
+  const std::string command = "'" + script + "' '" + dir + "' > '" + dir + "/plots.log' 2>&1";
+  if (std::system(command.c_str()) != 0) {
+    std::cerr << "no plots (python3-matplotlib?): see " << dir << "/plots.log\n";
+    return false;
+  }
+  return true;
+}
+
 int Report(const std::string& dir, const SuiteFolder& folder) {
   const auto graph = suite::BuildStageGraph(folder.spec);
-  suite::WriteReports(suite::CollectResults(folder.spec, graph, folder.cache), dir);
+  const nlohmann::json results = suite::CollectResults(folder.spec, graph, folder.cache);
+  suite::WriteReports(results, dir);
+  if (DrawPlots(dir)) suite::WriteReports(results, dir);  // now with the plots
   std::cout << "report: " << dir << "/report.md\n";
   return 0;
 }

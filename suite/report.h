@@ -25,7 +25,8 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
 
 // Writes results.json, results.csv and report.md into `out_dir` (atomically, each), and copies
 // each method's rollout video per cell (the first training seed's first episode) to
-// `out_dir`/videos/.
+// `out_dir`/videos/. report.md shows the plots in `out_dir`/plots/ that exist
+// (scripts/plot_suite draws them from results.json).
 void WriteReports(const nlohmann::json& results, const std::string& out_dir);
 
 }  // namespace immimic::suite

@@ -56,7 +56,7 @@ std::string ComparedMethod(const nlohmann::json& c, const std::string& side) {
   return method + " (" + std::to_string(c.at(side + "_human_videos").get<int>()) + " human)";
 }
 
-std::string Markdown(const nlohmann::json& results) {
+std::string Markdown(const nlohmann::json& results, const std::string& out_dir) {
   // every cell and method the suite names, so that a missing result shows as missing
   std::vector<std::string> cells, methods;
   const auto& spec = results.at("spec");
@@ -121,6 +121,11 @@ std::string Markdown(const nlohmann::json& results) {
       md << "\n";
     }
   }
+  for (const char* plot : {"success", "scaling"}) {  // drawn by scripts/plot_suite, if it ran
+    const std::string file = std::string("plots/") + plot + ".png";
+    if (std::filesystem::exists(out_dir + "/" + file))
+      md << "\n![" << plot << "](" << file << ")\n";
+  }
   bool any_video = false;
   for (const auto& c : results.at("cells")) any_video = any_video || c.contains("video");
   if (any_video) {
@@ -173,7 +178,7 @@ void WriteReports(const nlohmann::json& results, const std::string& out_dir) {
   }
   core::WriteFileAtomically(out_dir + "/results.json", results.dump(2) + "\n");
   core::WriteFileAtomically(out_dir + "/results.csv", Csv(results));
-  core::WriteFileAtomically(out_dir + "/report.md", Markdown(results));
+  core::WriteFileAtomically(out_dir + "/report.md", Markdown(results, out_dir));
 }
 
 }  // namespace immimic::suite

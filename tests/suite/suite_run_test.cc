@@ -75,6 +75,11 @@ TEST_F(SuiteRunTest, RerunsReuseWorkersAndKillsDoNotChangeTheResults) {
   EXPECT_EQ(figures.at("cells")[2].at("paper_success_rate"), 0.4);         // immimic_a
   EXPECT_NE(core::ReadFile(dir_ + "/a/report.md").find("published success rates"),
             std::string::npos);
+  if (RunCommand("/usr/bin/python3 -c 'import matplotlib'").exit_code == 0) {  // the plots
+    EXPECT_TRUE(fs::exists(dir_ + "/a/plots/success.png"));
+    EXPECT_NE(core::ReadFile(dir_ + "/a/report.md").find("![success](plots/success.png)"),
+              std::string::npos);
+  }
   // one rollout video per method and cell, copied beside the report
   for (const char* method : {"expert", "robot_only", "immimic_a"}) {
     const fs::path video = dir_ + "/a/videos/push_robotiq_" + method + ".mp4";
