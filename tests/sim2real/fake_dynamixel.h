@@ -3,11 +3,6 @@
 // driver under test opens the slave side as a serial port. It answers ping, read and write from a
 // 256-byte control table (present position follows goal position at once) and can be told to
 // corrupt its next reply, stay silent, or reject goal positions outside a range.
-#include <fcntl.h>
-#include <poll.h>
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <array>
 #include <atomic>
 #include <cstring>
@@ -16,25 +11,18 @@
 #include <thread>
 
 #include "sim2real/dynamixel_protocol.h"
+#include "tests/sim2real/pty_pair.h"
 
 namespace immimic::sim2real::testing {
 
 class FakeDynamixel {
  public:
-  explicit FakeDynamixel(uint8_t id) : id_(id) {
-    master_ = posix_openpt(O_RDWR | O_NOCTTY);
-    if (master_ < 0 || grantpt(master_) != 0 || unlockpt(master_) != 0) {
-      throw std::runtime_error("no pseudo-terminal");
-    }
-    slave_path_ = ptsname(master_);
-    thread_ = std::thread([this] { Serve(); });
-  }
+  explicit FakeDynamixel(uint8_t id) : id_(id), thread_([this] { Serve(); }) {}
   ~FakeDynamixel() {
     stop_ = true;
     thread_.join();
-    close(master_);
   }
-  const std::string& slave_path() const { return slave_path_; }
+  const std::string& slave_path() const { return pty_.slave_path(); }
 
   std::atomic<bool> corrupt_next{false}, silent{false};
   std::atomic<int32_t> max_goal{4095};
@@ -43,12 +31,8 @@ class FakeDynamixel {
   void Serve() {
     DynamixelStreamParser parser;
     while (!stop_) {
-      pollfd p{master_, POLLIN, 0};
-      if (poll(&p, 1, 10) <= 0 || !(p.revents & POLLIN)) continue;
-      uint8_t bytes[256];
-      const ssize_t n = read(master_, bytes, sizeof(bytes));
-      if (n <= 0) continue;
-      parser.Feed(bytes, static_cast<size_t>(n));
+      const std::vector<uint8_t> bytes = pty_.Read(10);
+      parser.Feed(bytes.data(), bytes.size());
       while (auto packet = parser.Next()) {
         if (packet->id == id_ && packet->instruction != dynamixel::kStatus) Answer(*packet);
       }
@@ -72,7 +56,7 @@ class FakeDynamixel {
     }
     std::vector<uint8_t> reply = EncodeDynamixelStatus(id_, error, params);
     if (corrupt_next.exchange(false)) reply.back() ^= 0x5A;
-    if (write(master_, reply.data(), reply.size()) < 0) return;
+    pty_.Write(reply);
   }
 
   uint8_t Write(uint16_t address, const std::vector<uint8_t>& params) {
@@ -89,8 +73,7 @@ class FakeDynamixel {
   }
 
   uint8_t id_;
-  int master_ = -1;
-  std::string slave_path_;
+  PtyMaster pty_;
   std::array<uint8_t, 256> table_{};
   std::atomic<bool> stop_{false};
   std::thread thread_;
