@@ -114,17 +114,23 @@ BlockSpan SpanOf(const Band& band, int i0, int rows) {
     state_diagonal = diagonal;                                                                     \
   }
 
+// x86-64 gets one copy per vector width, picked at run time; other targets (arm64) the generic
+// copy, which the compiler vectorises for them.
+#if defined(__x86_64__)
 IMMIMIC_SWEEP_CHUNK(SweepChunkAvx512, __attribute__((target("avx512f"))))
 IMMIMIC_SWEEP_CHUNK(SweepChunkAvx2, __attribute__((target("avx2"))))
+#endif
 IMMIMIC_SWEEP_CHUNK(SweepChunkGeneric, )
 #undef IMMIMIC_SWEEP_CHUNK
 
 using SweepChunkFunction = decltype(&SweepChunkGeneric);
 
 SweepChunkFunction PickSweepChunk() {
+#if defined(__x86_64__)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f")) return SweepChunkAvx512;
   if (__builtin_cpu_supports("avx2")) return SweepChunkAvx2;
+#endif
   return SweepChunkGeneric;
 }
 

@@ -89,7 +89,11 @@ namespace {
 // Cost-row kernels, cloned for AVX-512 and AVX2 and picked when the program loads, so the build
 // stays portable while the machines that have wider vectors use them (about 2x over SSE2).
 // x: human frame features with stride x_stride; y: robot features, feature-major, stride rows.
+#if defined(__x86_64__)
 #define IMMIMIC_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define IMMIMIC_VECTOR_CLONES
+#endif
 
 // rotation_weight * 2 acos(|q_a . q_b|) in the form of GeodesicAnglePolynomial. One template for
 // floats (row kernels, Ops = ScalarOps) and vectors of floats (tile kernels, Ops = LaneOps), so

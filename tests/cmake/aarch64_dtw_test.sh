@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The DTW sources (and what they include: core/, Eigen) build for arm64: compiled with Debian's
+# g++-aarch64-linux-gnu, then the object is checked to be AArch64 code with no x86 builtins left.
+# Exit 77 (skipped) where the cross compiler is not installed.
+# usage: aarch64_dtw_test.sh SOURCE_ROOT WORK_DIR
+set -euo pipefail
+src=$1 work=$2
+compiler=$(command -v aarch64-linux-gnu-g++ || true)
+if [ -z "$compiler" ]; then
+  echo "aarch64-linux-gnu-g++ not installed (scripts/setup installs g++-aarch64-linux-gnu)"
+  exit 77
+fi
+mkdir -p "$work"
+for source in mapping/dtw.cc mapping/frame_distance.cc mapping/all_pairs.cc core/rotation.cc; do
+  object="$work/$(basename "$source" .cc).aarch64.o"
+  "$compiler" -std=c++17 -O2 -Wall -Wextra -Wno-unused-parameter -Werror \
+    -I"$src" -I/usr/include/eigen3 -c "$src/$source" -o "$object"
+  file "$object" | grep -q "ARM aarch64" || { echo "$object is not AArch64 code"; exit 1; }
+  if aarch64-linux-gnu-nm "$object" | grep -q "cpu_model\|cpu_indicator"; then
+    echo "$object refers to x86 CPU detection"; exit 1
+  fi
+  echo "ok: $source"
+done
