@@ -14,6 +14,7 @@
 #include "benchmarks/expert_policy.h"
 #include "benchmarks/rollout.h"
 #include "core/error.h"
+#include "core/parallel_for.h"
 #include "datasets/demo_replay.h"
 #include "envs/embodiment_spec.h"
 #include "envs/env.h"
@@ -125,6 +126,8 @@ class NativeEnv {
     return ImageArray(image);
   }
 
+  // The action that holds the current TCP pose with the hand open (what `immimic bench` steps).
+  Eigen::VectorXd HoldAction() const { return env_.HoldAction(env_.embodiment().OpenHand()); }
   py::dict ActionSpec() const { return SpecDict(env_.action_spec()); }
   py::list ObservationSpec() const {
     py::list out;
@@ -132,6 +135,7 @@ class NativeEnv {
     return out;
   }
   const envs::EnvConfig& config() const { return env_.config(); }
+  envs::Env& env() { return env_; }
 
  private:
   static envs::EnvConfig Config(const std::string& task, const std::string& embodiment,
@@ -144,6 +148,74 @@ class NativeEnv {
     return config;
   }
   envs::Env env_;
+};
+
+// n envs of one scene stepped together on native threads (core::ParallelFor), results in env
+// order: the same figures as stepping them one by one.
+class NativeVecEnv {
+ public:
+  NativeVecEnv(int count, const std::string& task, const std::string& embodiment, int image_size,
+               bool images, int threads)
+      : threads_(core::ThreadsFor(threads, count)) {
+    if (count < 1) throw core::InputError("make_vec needs at least one env");
+    for (int i = 0; i < count; ++i) {
+      envs_.push_back(std::make_unique<NativeEnv>(task, embodiment, image_size, images));
+    }
+  }
+
+  // Env i is reset with seed + i.
+  py::list Reset(uint64_t seed) {
+    std::vector<const envs::Observation*> obs(envs_.size());
+    {
+      py::gil_scoped_release release;
+      core::ParallelFor<int>(size(), threads_, [&](int i, int&) {
+        obs[i] = &envs_[i]->env().Reset(seed + static_cast<uint64_t>(i));
+      });
+    }
+    py::list out;
+    for (const auto* o : obs) out.append(ObservationDict(*o));
+    return out;
+  }
+
+  // actions: n x action_dim. Returns (observations, rewards, terminated, truncated, infos).
+  py::tuple Step(const Eigen::MatrixXd& actions) {
+    const int dim = envs_.front()->env().action_dim();
+    if (actions.rows() != size() || actions.cols() != dim) {
+      throw core::InputError("actions must be " + std::to_string(size()) + " x " +
+                             std::to_string(dim));
+    }
+    if (!actions.allFinite()) throw core::InputError("actions contain NaN or Inf");
+    std::vector<const envs::StepResult*> results(envs_.size());
+    {
+      py::gil_scoped_release release;
+      core::ParallelFor<int>(size(), threads_, [&](int i, int&) {
+        results[i] = &envs_[i]->env().Step(actions.row(i).transpose());
+      });
+    }
+    py::list obs, infos;
+    py::array_t<double> rewards(size());
+    py::array_t<bool> terminated(size()), truncated(size());
+    for (int i = 0; i < size(); ++i) {
+      const envs::StepResult& r = *results[i];
+      obs.append(ObservationDict(r.obs));
+      rewards.mutable_at(i) = r.reward;
+      terminated.mutable_at(i) = r.terminated;
+      truncated.mutable_at(i) = r.truncated;
+      py::dict info;
+      info["success"] = r.info.success;
+      info["truncation_reason"] = std::string(r.info.truncation_reason);
+      infos.append(info);
+    }
+    return py::make_tuple(obs, rewards, terminated, truncated, infos);
+  }
+
+  int size() const { return static_cast<int>(envs_.size()); }
+  int threads() const { return threads_; }
+  NativeEnv& at(int i) { return *envs_.at(static_cast<size_t>(i)); }
+
+ private:
+  std::vector<std::unique_ptr<NativeEnv>> envs_;
+  int threads_;
 };
 
 // A policy acting on the observations NativeEnv returns.
@@ -214,8 +286,18 @@ PYBIND11_MODULE(_immimic, m) {
       .def("step", &NativeEnv::Step, py::arg("action"))
       .def("render", &NativeEnv::Render, py::arg("camera") = "agentview", py::arg("width") = 84,
            py::arg("height") = 84)
+      .def("hold_action", &NativeEnv::HoldAction)
       .def("action_spec", &NativeEnv::ActionSpec)
       .def("observation_spec", &NativeEnv::ObservationSpec);
+  py::class_<python::NativeVecEnv>(m, "NativeVecEnv")
+      .def(py::init<int, const std::string&, const std::string&, int, bool, int>(),
+           py::arg("count"), py::arg("task"), py::arg("embodiment"), py::arg("image_size") = 84,
+           py::arg("images") = true, py::arg("threads") = 0)
+      .def("reset", &python::NativeVecEnv::Reset, py::arg("seed"))
+      .def("step", &python::NativeVecEnv::Step, py::arg("actions"))
+      .def("__len__", &python::NativeVecEnv::size)
+      .def_property_readonly("threads", &python::NativeVecEnv::threads)
+      .def("env", &python::NativeVecEnv::at, py::return_value_policy::reference_internal);
   py::class_<NativePolicy>(m, "NativePolicy")
       .def("reset", &NativePolicy::Reset, py::arg("seed"))
       .def("act", &NativePolicy::Act, py::arg("obs"));

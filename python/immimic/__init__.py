@@ -11,7 +11,7 @@ import numpy as np
 from . import _immimic
 from ._immimic import ConfigError, Error, InputError, episode_seed
 
-__all__ = ["make", "expert", "load_policy", "list_tasks", "list_embodiments", "list_methods",
+__all__ = ["make", "make_vec", "VecEnv", "expert", "load_policy", "list_tasks", "list_embodiments", "list_methods",
            "Box", "ImmimicEnv", "episode_seed", "Error", "InputError", "ConfigError"]
 
 try:  # a real gymnasium.Env where gymnasium is installed; the same API without it
@@ -108,6 +108,30 @@ class ImmimicEnv(_EnvBase):
 
     def close(self):
         self._native = None
+
+
+class VecEnv:
+    """n envs of one task and end-effector, stepped together on native threads. No automatic
+    reset: reset(seed) resets env i with seed + i. Observations are a list of dicts."""
+
+    def __init__(self, n, task, embodiment, image_size=84, images=True, threads=0):
+        self._native = _immimic.NativeVecEnv(n, task, embodiment, image_size, images, threads)
+        single = ImmimicEnv.__new__(ImmimicEnv)  # spaces of one env, without building another
+        single._native = self._native.env(0)
+        self.single_action_space = _space(single._native.action_spec())
+        self.num_envs = n
+        self.threads = self._native.threads
+
+    def reset(self, seed=0, options=None):
+        return self._native.reset(int(seed)), {"seed": seed}
+
+    def step(self, actions):
+        return self._native.step(np.asarray(actions, dtype=np.float64))
+
+
+def make_vec(n, task, embodiment, image_size=84, images=True, threads=0):
+    """A VecEnv of n envs stepped on `threads` native threads (0: one per core)."""
+    return VecEnv(n, task, embodiment, image_size, images, threads)
 
 
 def make(task, embodiment, config=None, image_size=84, images=True):

@@ -128,3 +128,20 @@ def test_the_example_script_runs():
                           "--random", "--max-steps", "20"],
                          check=True, capture_output=True, text=True).stdout
     assert "after 20 steps" in out, out
+
+
+def test_a_vector_env_steps_as_its_envs_one_by_one():
+    vec = immimic.make_vec(3, "push", "robotiq", images=False, threads=2)
+    obs, _ = vec.reset(seed=10)
+    singles = [immimic.make("push", "robotiq", images=False) for _ in range(3)]
+    single_obs = [env.reset(seed=10 + i)[0] for i, env in enumerate(singles)]
+    for a, b in zip(obs, single_obs):
+        assert np.array_equal(a["object_state"], b["object_state"])
+    for _ in range(5):
+        actions = np.array([vec.single_action_space.sample() for _ in range(3)])
+        obs, rewards, terminated, truncated, infos = vec.step(actions)
+        for i, env in enumerate(singles):
+            o, r, *_ = env.step(actions[i])
+            assert np.array_equal(obs[i]["eef_pose"], o["eef_pose"]) and rewards[i] == r
+    with pytest.raises(ValueError, match="3 x 7"):
+        vec.step(np.zeros((2, 7)))
