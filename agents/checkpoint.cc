@@ -74,7 +74,11 @@ void SaveCheckpoint(const std::string& dir, DiffusionPolicy& policy,
     torch::serialize::OutputArchive archive;
     for (const auto& p : policy->named_parameters()) archive.write(p.key(), p.value());
     for (const auto& b : policy->named_buffers()) archive.write(b.key(), b.value(), true);
-    archive.save_to(weights_temp);
+    // through memory: saved to a path, the archive's inner folder is named after the temporary
+    // file (with the process id), so the bytes would differ from run to run
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    core::WriteFileAtomically(weights_temp, bytes.str());
     files.emplace_back(weights, weights_temp);
     write_text(kMetaFile, meta.dump(2) + "\n");
   } catch (const c10::Error& e) {
