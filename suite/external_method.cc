@@ -18,8 +18,8 @@ namespace immimic::suite {
 namespace {
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kPlaceholders = {"robot", "human",      "map",     "out", "seed",
-                                                "task",  "embodiment", "threads", "root"};
+const std::vector<std::string> kVariables = {"robot", "human",      "map",     "out", "seed",
+                                             "task",  "embodiment", "threads", "root"};
 
 std::vector<std::string> SplitOnSpaces(const std::string& text) {
   std::istringstream in(text);
@@ -28,17 +28,16 @@ std::vector<std::string> SplitOnSpaces(const std::string& text) {
   return words;
 }
 
-// Every {name} in `word` must be a known placeholder.
-void CheckPlaceholders(const std::string& word, const std::string& where, bool has_map) {
+// Every {name} in `word` must be a known variable.
+void CheckVariables(const std::string& word, const std::string& where, bool has_map) {
   for (size_t open = word.find('{'); open != std::string::npos; open = word.find('{', open + 1)) {
     const size_t close = word.find('}', open);
     IMMIMIC_THROW_UNLESS(close != std::string::npos, core::ConfigError, where,
                          ": unclosed '{' in '", word, "'");
     const std::string name = word.substr(open + 1, close - open - 1);
-    IMMIMIC_THROW_UNLESS(
-        std::find(kPlaceholders.begin(), kPlaceholders.end(), name) != kPlaceholders.end(),
-        core::ConfigError, where, ": ",
-        core::UnknownNameMessage("placeholder", name, kPlaceholders));
+    IMMIMIC_THROW_UNLESS(std::find(kVariables.begin(), kVariables.end(), name) != kVariables.end(),
+                         core::ConfigError, where, ": ",
+                         core::UnknownNameMessage("variable", name, kVariables));
     IMMIMIC_THROW_UNLESS(name != "map" || has_map, core::ConfigError, where,
                          ": {map} needs `alignment: action` or `alignment: visual`");
   }
@@ -76,7 +75,7 @@ ExternalMethod ReadOne(const std::string& name, const core::YamlNode& node) {
                        core::UnknownNameMessage("alignment", m.alignment, {"action", "visual"}));
   const std::string root = core::ProjectRoot();
   for (std::string word : SplitOnSpaces(node.Get<std::string>("command"))) {
-    CheckPlaceholders(word, node.Where() + ".command", !m.alignment.empty());
+    CheckVariables(word, node.Where() + ".command", !m.alignment.empty());
     m.command.push_back(Replaced(word, "{root}", root));
   }
   IMMIMIC_THROW_UNLESS(!m.command.empty(), core::ConfigError, node.Where(), ".command is empty");

@@ -9,7 +9,7 @@
 //       files: [examples/bc_policy.py]   # their content is part of the stage key
 //       alignment: action                # optional: action | visual makes {map} available
 //
-// The command is split on spaces (no shell). Placeholders: {robot} {human} (robomimic-layout
+// The command is split on spaces (no shell). Variables: {robot} {human} (robomimic-layout
 // HDF5: the robot demos and the retargeted human videos), {map} (the alignment file), {out}
 // (the TorchScript file to write), {seed} {task} {embodiment}, {threads} (the suite's
 // threads_per_job), and {root} (the project root). The command runs in the stage's folder.
@@ -28,7 +28,7 @@ struct ExternalMethod {
 };
 
 // Reads the `external_methods` map. Throws core::ConfigError naming the key for an empty or
-// unknown placeholder, {map} without an alignment, a program or file that does not exist, or a
+// unknown variable, {map} without an alignment, a program or file that does not exist, or a
 // name that is also a built-in method's (`builtin`).
 std::vector<ExternalMethod> ReadExternalMethods(const core::YamlNode& node,
                                                 const std::vector<std::string>& builtin);

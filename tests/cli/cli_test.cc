@@ -5,8 +5,8 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/atomic_file.h"
 #include "tests/cli/cli_runner.h"

@@ -104,7 +104,8 @@ TEST(PickPlacePushExpert, TeleoperatedGripperClosesOnATrigger) {
   }
 }
 
-// The transport keeps the height the lift ended at: no climb over the pad (docs/experiments/methods_log.md).
+// The transport keeps the height the lift ended at: no climb over the pad
+// (docs/experiments/methods_log.md).
 TEST(PickPlacePushExpert, PickPlaceTransportStaysAtTheLiftHeight) {
   Env env(PhysicsOnlyConfig("pick_place", "robotiq"));
   const ExpertEpisode e = RunExpert(env, 4, MotionStyle::kHumanVideo, true);

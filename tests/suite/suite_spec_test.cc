@@ -102,7 +102,7 @@ std::string ExternalError(const std::string& name, const std::string& body) {
   }
 }
 
-TEST(SuiteSpec, ExternalMethodsResolveTheirProgramAndCheckTheirPlaceholders) {
+TEST(SuiteSpec, ExternalMethodsResolveTheirProgramAndCheckTheirVariables) {
   const SuiteSpec spec = LoadSuiteSpec(Write(
       "external", std::string(kMinimal) +
                       "external_methods:\n  bc:\n    command: python3 {root}/examples/bc_policy.py "
@@ -115,8 +115,8 @@ TEST(SuiteSpec, ExternalMethodsResolveTheirProgramAndCheckTheirPlaceholders) {
   EXPECT_EQ(ExternalTrainArgs(bc, 4, "push", "robotiq", 1)[3], "{dep:0}/data.hdf5");
   EXPECT_EQ(ExternalTrainArgs(bc, 4, "push", "robotiq", 1).back(), "4");
 
-  EXPECT_NE(ExternalError("placeholder", "  bc:\n    command: /bin/true {robots}\n")
-                .find("unknown placeholder 'robots' (known: robot, human"),
+  EXPECT_NE(ExternalError("variable", "  bc:\n    command: /bin/true {robots}\n")
+                .find("unknown variable 'robots' (known: robot, human"),
             std::string::npos);
   EXPECT_NE(ExternalError("map", "  bc:\n    command: /bin/true {map}\n").find("alignment"),
             std::string::npos);
