@@ -22,40 +22,37 @@ TEST(DynamixelOverPty, PingTorqueGoalAndPresentPosition) {
   EXPECT_EQ(servo.PresentPosition(), 100);
 }
 
-std::string ErrorOf(const std::function<void()>& call) {
-  try {
-    call();
-    return "";
-  } catch (const ProtocolError& error) {
-    return error.what();
-  }
-}
-
 TEST(DynamixelOverPty, FaultsAreClearErrorsAndTheLinkRecovers) {
   testing::FakeDynamixel fake(3);
   SerialPort port(fake.slave_path(), 57600);
   DynamixelServo servo(port, 3, 40);
   fake.corrupt_next = true;
-  EXPECT_NE(ErrorOf([&] { servo.Ping(); }).find("no valid status packet within 40 ms (1 corrupt"),
+  EXPECT_NE(testing::ProtocolErrorOf([&] {
+              servo.Ping();
+            }).find("no valid status packet within 40 ms (1 corrupt"),
             std::string::npos);
   servo.Ping();  // the next exchange works
-  EXPECT_NE(ErrorOf([&] { servo.SetGoalPosition(9000); }).find("data range error"),
+  EXPECT_NE(testing::ProtocolErrorOf([&] { servo.SetGoalPosition(9000); }).find("data range error"),
             std::string::npos);
   fake.silent = true;
-  EXPECT_NE(ErrorOf([&] { servo.PresentPosition(); }).find("within 40 ms"), std::string::npos);
+  EXPECT_NE(testing::ProtocolErrorOf([&] { servo.PresentPosition(); }).find("within 40 ms"),
+            std::string::npos);
   fake.silent = false;
   servo.SetGoalPosition(10);
   EXPECT_EQ(servo.PresentPosition(), 10);
   DynamixelServo other(port, 4, 40);  // nobody answers to id 4
-  EXPECT_NE(ErrorOf([&] { other.Ping(); }).find("dynamixel 4"), std::string::npos);
+  EXPECT_NE(testing::ProtocolErrorOf([&] { other.Ping(); }).find("dynamixel 4"), std::string::npos);
 }
 
 TEST(SerialPort, BadPathsAndRatesAreClearErrors) {
-  EXPECT_NE(ErrorOf([] { SerialPort("/nonexistent/tty", 57600); }).find("cannot open"),
+  EXPECT_NE(
+      testing::ProtocolErrorOf([] { SerialPort("/nonexistent/tty", 57600); }).find("cannot open"),
+      std::string::npos);
+  EXPECT_NE(testing::ProtocolErrorOf([] { SerialPort("/dev/null", 57600); }).find("not a terminal"),
             std::string::npos);
-  EXPECT_NE(ErrorOf([] { SerialPort("/dev/null", 57600); }).find("not a terminal"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf([] { SerialPort("/dev/null", 12345); }).find("unsupported baud rate 12345"),
+  EXPECT_NE(testing::ProtocolErrorOf([] {
+              SerialPort("/dev/null", 12345);
+            }).find("unsupported baud rate 12345"),
             std::string::npos);
 }
 

@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "sim2real/protocol_error.h"
 
 namespace immimic::sim2real::testing {
 
@@ -40,5 +43,15 @@ class PtyMaster {
   int fd_ = -1;
   std::string slave_path_;
 };
+
+// The message of the ProtocolError `call` throws, or "" if it throws none.
+inline std::string ProtocolErrorOf(const std::function<void()>& call) {
+  try {
+    call();
+    return "";
+  } catch (const ProtocolError& error) {
+    return error.what();
+  }
+}
 
 }  // namespace immimic::sim2real::testing

@@ -12,15 +12,6 @@
 namespace immimic::sim2real {
 namespace {
 
-std::string ErrorOf(const std::function<void()>& call) {
-  try {
-    call();
-    return "";
-  } catch (const ProtocolError& error) {
-    return error.what();
-  }
-}
-
 TEST(RobotiqOverPty, ActivatesMovesAndReportsStatus) {
   testing::FakeRobotiq fake;
   SerialPort port(fake.slave_path(), 115200);
@@ -40,16 +31,19 @@ TEST(RobotiqOverPty, FaultsAreClearErrorsAndTheLinkRecovers) {
   SerialPort port(fake.slave_path(), 115200);
   RobotiqGripper gripper(port, kRobotiqSlave, 40);
   fake.corrupt_next = true;
-  EXPECT_NE(ErrorOf([&] { gripper.Status(); }).find("bad CRC"), std::string::npos);
+  EXPECT_NE(testing::ProtocolErrorOf([&] { gripper.Status(); }).find("bad CRC"), std::string::npos);
   fake.exception_next = true;
-  EXPECT_NE(ErrorOf([&] { gripper.Move(10); }).find("illegal data address"), std::string::npos);
-  fake.silent = true;
-  EXPECT_NE(ErrorOf([&] { gripper.Status(); }).find("0 of 11 reply bytes within 40 ms"),
+  EXPECT_NE(testing::ProtocolErrorOf([&] { gripper.Move(10); }).find("illegal data address"),
             std::string::npos);
+  fake.silent = true;
+  EXPECT_NE(
+      testing::ProtocolErrorOf([&] { gripper.Status(); }).find("0 of 11 reply bytes within 40 ms"),
+      std::string::npos);
   fake.silent = false;
   fake.activation_polls = 1000000;
-  EXPECT_NE(ErrorOf([&] { gripper.Activate(100); }).find("not activated within 100 ms"),
-            std::string::npos);
+  EXPECT_NE(
+      testing::ProtocolErrorOf([&] { gripper.Activate(100); }).find("not activated within 100 ms"),
+      std::string::npos);
 }
 
 }  // namespace
