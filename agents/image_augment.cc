@@ -1,5 +1,6 @@
 #include "agents/image_augment.h"
 
+#include "agents/training_data.h"
 #include "core/error.h"
 
 namespace immimic::agents {
@@ -24,6 +25,23 @@ torch::Tensor RandomShift(const torch::Tensor& images, int pad, core::Rng& rng) 
     crops.push_back(padded[i].narrow(2, dy, s).narrow(3, dx, s));
   }
   return torch::stack(crops);
+}
+
+torch::Tensor CameraWindow(const std::vector<envs::Observation>& history,
+                           envs::Image envs::Observation::*camera, int size) {
+  const size_t frame = 3 * static_cast<size_t>(size) * size;
+  std::vector<uint8_t> bytes(history.size() * frame);
+  for (size_t k = 0; k < history.size(); ++k) {
+    const envs::Image& image = history[k].*camera;
+    IMMIMIC_THROW_UNLESS(!image.empty(), core::InputError,
+                         "the policy needs camera images but the observation has none");
+    ResampleToChannelFirst(image.pixels.data(), image.height, image.width, size,
+                           bytes.data() + k * frame);
+  }
+  const int64_t to = static_cast<int64_t>(history.size());
+  return torch::from_blob(bytes.data(), {1, to, 3, size, size}, torch::kUInt8)
+      .to(torch::kFloat32)
+      .div_(255.0);
 }
 
 }  // namespace immimic::agents

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 
+#include "agents/image_augment.h"
 #include "agents/training_data.h"
 #include "core/error.h"
 #include "core/rng.h"
@@ -44,25 +45,6 @@ int64_t IntAttribute(const torch::jit::Module& module, const std::string& path,
   IMMIMIC_THROW_UNLESS(v >= low && v <= high, core::InputError, path, ": attribute '", name,
                        "' is ", v, ", outside [", low, ", ", high, "]");
   return v;
-}
-
-// [1, To, 3, S, S] float in [0, 1]; zeros where the camera is not used.
-torch::Tensor CameraWindow(const std::vector<envs::Observation>& history,
-                           envs::Image envs::Observation::*camera, int size, bool used) {
-  const int64_t to = static_cast<int64_t>(history.size());
-  if (!used) return torch::zeros({1, to, 3, size, size});
-  const size_t frame = 3 * static_cast<size_t>(size) * size;
-  std::vector<uint8_t> bytes(history.size() * frame);
-  for (size_t k = 0; k < history.size(); ++k) {
-    const envs::Image& image = history[k].*camera;
-    IMMIMIC_THROW_UNLESS(!image.empty(), core::InputError,
-                         "the TorchScript policy needs camera images but the observation has none");
-    ResampleToChannelFirst(image.pixels.data(), image.height, image.width, size,
-                           bytes.data() + k * frame);
-  }
-  return torch::from_blob(bytes.data(), {1, to, 3, size, size}, torch::kUInt8)
-      .to(torch::kFloat32)
-      .div_(255.0);
 }
 
 torch::Tensor ProprioWindow(const std::vector<envs::Observation>& history) {
@@ -112,8 +94,10 @@ class TorchScriptPolicy : public Policy {
   Eigen::MatrixXd Predict(const std::vector<envs::Observation>& history) {
     c10::InferenceMode inference;
     std::vector<c10::IValue> inputs = {
-        CameraWindow(history, &envs::Observation::agentview, info_.image_size, true),
-        CameraWindow(history, &envs::Observation::wrist, info_.image_size, info_.use_wrist_camera),
+        CameraWindow(history, &envs::Observation::agentview, info_.image_size),
+        info_.use_wrist_camera ? CameraWindow(history, &envs::Observation::wrist, info_.image_size)
+                               : torch::zeros({1, static_cast<int64_t>(history.size()), 3,
+                                               info_.image_size, info_.image_size}),
         ProprioWindow(history)};
     c10::IValue output;
     {

@@ -10,6 +10,7 @@
 
 #include "agents/checkpoint.h"
 #include "agents/diffusion_policy.h"
+#include "agents/image_augment.h"
 #include "agents/training_data.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -40,9 +41,9 @@ class TrainedPredictor {
     const int to = static_cast<int>(history.size()), size = config.image_size;
     const int proprio_dim = checkpoint_.policy->proprio_dim();
     ObservationBatch batch;
-    batch.agentview = Images(history, &envs::Observation::agentview, size);
+    batch.agentview = CameraWindow(history, &envs::Observation::agentview, size);
     if (config.use_wrist_camera) {
-      batch.wrist = Images(history, &envs::Observation::wrist, size);
+      batch.wrist = CameraWindow(history, &envs::Observation::wrist, size);
       batch.wrist_mask = torch::ones({1});
     }
     std::vector<float> proprio(static_cast<size_t>(to) * proprio_dim);
@@ -66,24 +67,6 @@ class TrainedPredictor {
   }
 
  private:
-  // [1, To, 3, S, S] float in [0, 1], resampled as the training data was.
-  static torch::Tensor Images(const std::vector<envs::Observation>& history,
-                              envs::Image envs::Observation::*camera, int size) {
-    const size_t frame = 3 * static_cast<size_t>(size) * size;
-    std::vector<uint8_t> bytes(history.size() * frame);
-    for (size_t k = 0; k < history.size(); ++k) {
-      const envs::Image& image = history[k].*camera;
-      IMMIMIC_THROW_UNLESS(!image.empty(), core::InputError,
-                           "the policy needs camera images but the observation has none");
-      ResampleToChannelFirst(image.pixels.data(), image.height, image.width, size,
-                             bytes.data() + k * frame);
-    }
-    const int64_t to = static_cast<int64_t>(history.size());
-    return torch::from_blob(bytes.data(), {1, to, 3, size, size}, torch::kUInt8)
-        .to(torch::kFloat32)
-        .div_(255.0);
-  }
-
   PolicyCheckpoint checkpoint_;
   at::Generator generator_;
 };
