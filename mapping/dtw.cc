@@ -3,13 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 
 #include "core/error.h"
-
-// Vectors of floats are passed between inline helpers of the kernels only, never across an ABI
-// boundary, so GCC's note that their calling convention depends on AVX-512 does not apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
+#include "mapping/dtw_lanes.h"
 
 namespace immimic::mapping {
 namespace {
@@ -18,13 +16,6 @@ constexpr CostValue kInf = std::numeric_limits<CostValue>::infinity();
 constexpr int kLanes = kTileLanes;
 // Wavefront steps whose frame distances are computed in one call (a 4 KiB tile, in L1).
 constexpr int kChunk = 64;
-
-// One wavefront step: kLanes floats, one per row of a block (GCC vector extension: one AVX-512
-// register, two AVX2 or four SSE2 registers, whichever clone runs).
-typedef CostValue Lanes __attribute__((vector_size(kLanes * sizeof(CostValue))));
-typedef int32_t LaneMask __attribute__((vector_size(kLanes * sizeof(int32_t))));
-typedef signed char LaneBytes __attribute__((vector_size(kLanes)));
-static_assert(kLanes == 16, "the shuffles below are written for 16 lanes");
 
 // How a cell was entered: the tie-break order of dtw.h.
 constexpr int32_t kFromDiagonal = 0, kFromUp = 1, kFromLeft = 2;
@@ -75,71 +66,147 @@ BlockSpan SpanOf(const Band& band, int i0, int rows) {
   return {band.lo[i0] - (kLanes - 1), band.hi[i0 + rows - 1] - (kLanes - 1) + (rows - 1)};
 }
 
-// The per-step recursion of one block over a chunk of steps whose tile cells outside the band
-// are +inf already. above/below are indexed by robot frame + kLanes + 1 (frame -1, before the
-// first, is index kLanes); left/diagonal carry the last two steps between chunks.
-//
-// One body, compiled for AVX-512, AVX2 and generic x86-64 and picked at load time. Not
-// target_clones as for the distance kernels: GCC lowers vector-extension comparisons before it
-// clones, for the generic target, and then compares lane by lane.
-#define IMMIMIC_SWEEP_CHUNK(name, target_attribute)                                                \
-  target_attribute void name(const CostValue* __restrict tile, int first, int steps,               \
-                             const CostValue* __restrict above, CostValue* __restrict below,       \
-                             Lanes& state_left, Lanes& state_diagonal,                             \
-                             signed char* __restrict predecessor) {                                \
-    Lanes left = state_left, diagonal = state_diagonal;                                            \
-    for (int k = 0; k < steps; ++k) {                                                              \
-      const int s = first + k;                                                                     \
-      Lanes cost;                                                                                  \
-      __builtin_memcpy(&cost, tile + k * kLanes, sizeof(cost));                                    \
-      /* up: the lane above one step ago; the top lane's comes from the row above the block */     \
-      const Lanes row_above = Lanes{} + above[s + 2 * kLanes];                                     \
-      const Lanes up = __builtin_shufflevector(left, row_above, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, \
-                                               12, 13, 14, 15, 31);                                \
-      /* min(diagonal, left) does not wait for the shuffle: a shorter chain between steps */       \
-      const Lanes diagonal_or_left = diagonal < left ? diagonal : left;                            \
-      const Lanes cell = cost + (up < diagonal_or_left ? up : diagonal_or_left);                   \
-      if (predecessor) {                                                                           \
-        /* masks are -1 or 0: 0 (diagonal), else 2 + (-1 when up <= left) */                       \
-        const LaneMask not_diagonal = ~((diagonal <= up) & (diagonal <= left));                    \
-        const LaneMask code = not_diagonal & (kFromLeft + (up <= left));                           \
-        const LaneBytes bytes = __builtin_convertvector(code, LaneBytes);                          \
-        __builtin_memcpy(predecessor + k * kLanes, &bytes, sizeof(bytes));                         \
-      }                                                                                            \
-      below[s + kLanes + 1] = cell[0];                                                             \
-      diagonal = up;                                                                               \
-      left = cell;                                                                                 \
-    }                                                                                              \
-    state_left = left;                                                                             \
-    state_diagonal = diagonal;                                                                     \
-  }
+// The accumulated costs of a block's last two steps, lane by lane, carried between chunks.
+struct SweepState {
+  CostValue left[kLanes], diagonal[kLanes];
+};
 
-// x86-64 gets one copy per vector width, picked at run time; other targets (arm64) the generic
-// copy, which the compiler vectorises for them.
-#if defined(__x86_64__)
-IMMIMIC_SWEEP_CHUNK(SweepChunkAvx512, __attribute__((target("avx512f"))))
-IMMIMIC_SWEEP_CHUNK(SweepChunkAvx2, __attribute__((target("avx2"))))
-#endif
-IMMIMIC_SWEEP_CHUNK(SweepChunkGeneric, )
-#undef IMMIMIC_SWEEP_CHUNK
+// One block over a chunk of steps whose tile cells outside the band are +inf already.
+// above/below are indexed by robot frame + kLanes + 1 (frame -1, before the first, is index
+// kLanes).
+struct ChunkArgs {
+  const CostValue* tile;
+  int first, steps;
+  const CostValue* above;
+  CostValue* below;
+  SweepState* state;
+  signed char* predecessor;  // null: cost only
+};
 
-using SweepChunkFunction = decltype(&SweepChunkGeneric);
-
-SweepChunkFunction PickSweepChunk() {
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return SweepChunkAvx512;
-  if (__builtin_cpu_supports("avx2")) return SweepChunkAvx2;
-#endif
-  return SweepChunkGeneric;
+// Predecessor codes of W lanes, masks being -1 or 0: 0 (diagonal), else 2 + (-1 when up <= left)
+template <int W>
+IMMIMIC_LANES_INLINE lanes::Mask<W> Codes(const lanes::Float<W>& diagonal,
+                                          const lanes::Float<W>& up, const lanes::Float<W>& left) {
+  const lanes::Mask<W> not_diagonal = ~((diagonal <= up) & (diagonal <= left));
+  return not_diagonal & (kFromLeft + (up <= left));
 }
 
-const SweepChunkFunction SweepChunk = PickSweepChunk();
+// One step's codes as bytes, lane order kept.
+template <int W>
+IMMIMIC_LANES_INLINE void StoreCodes(signed char* __restrict out,
+                                     const lanes::Mask<W> (&codes)[kLanes / W]) {
+  if constexpr (W == 8) {
+    // byte 0 of every 32-bit code of both registers: a few byte shuffles on AVX2, where the
+    // loop below is narrowed lane by lane
+    typedef signed char Bytes32 __attribute__((vector_size(32)));
+    typedef signed char Bytes16 __attribute__((vector_size(16)));
+    const Bytes16 bytes = __builtin_shufflevector(reinterpret_cast<Bytes32>(codes[0]),
+                                                  reinterpret_cast<Bytes32>(codes[1]), 0, 4, 8, 12,
+                                                  16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60);
+    __builtin_memcpy(out, &bytes, sizeof(bytes));
+  } else {
+    // a plain loop, which the compiler narrows with its target's packs
+    int32_t wide[kLanes];
+    __builtin_memcpy(wide, codes, sizeof(wide));
+    for (int l = 0; l < kLanes; ++l) out[l] = static_cast<signed char>(wide[l]);
+  }
+}
+
+// The recursion on kLanes / W vectors of W lanes; lane 0 of part 0 is the block's last row.
+template <int W>
+IMMIMIC_LANES_INLINE void SweepChunkBody(const ChunkArgs& args) {
+  using Float = lanes::Float<W>;
+  constexpr int kParts = kLanes / W;
+  const CostValue* __restrict tile = args.tile;
+  const CostValue* __restrict above = args.above;
+  CostValue* __restrict below = args.below;
+  signed char* __restrict predecessor = args.predecessor;
+  Float left[kParts], diagonal[kParts];
+  for (int p = 0; p < kParts; ++p) {
+    left[p] = lanes::Load<W>(args.state->left + p * W);
+    diagonal[p] = lanes::Load<W>(args.state->diagonal + p * W);
+  }
+  for (int k = 0; k < args.steps; ++k) {
+    const int s = args.first + k;
+    // up: the lane above one step ago; the top lane's comes from the row above the block
+    const Float row_above = lanes::Broadcast<W>(above[s + 2 * kLanes]);
+    Float up[kParts];
+    for (int p = 0; p < kParts; ++p) {
+      up[p] = lanes::ShiftIn<W>(left[p], p + 1 < kParts ? left[p + 1] : row_above);
+    }
+    lanes::Mask<W> codes[kParts];
+    for (int p = 0; p < kParts; ++p) {
+      // min(diagonal, left) does not wait for the shift: a shorter chain between steps
+      const Float diagonal_or_left = lanes::Min<W>(diagonal[p], left[p]);
+      const Float cost = lanes::Load<W>(tile + k * kLanes + p * W);
+      if (predecessor) codes[p] = Codes<W>(diagonal[p], up[p], left[p]);
+      diagonal[p] = up[p];
+      left[p] = cost + lanes::Min<W>(up[p], diagonal_or_left);
+    }
+    if (predecessor) StoreCodes<W>(predecessor + k * kLanes, codes);
+    below[s + kLanes + 1] = left[0][0];
+  }
+  for (int p = 0; p < kParts; ++p) {
+    lanes::Store<W>(args.state->left + p * W, left[p]);
+    lanes::Store<W>(args.state->diagonal + p * W, diagonal[p]);
+  }
+}
+
+#if defined(__x86_64__)
+// AVX-512: the same recursion written out for one 16-float register. GCC 12 splits vector
+// comparisons inlined from a template into a function compiled for AVX-512 lane by lane, so this
+// copy keeps them in the function itself.
+IMMIMIC_TARGET_AVX512 void SweepChunkAvx512(const ChunkArgs& args) {
+  using Float = lanes::Float<kLanes>;
+  typedef signed char Bytes __attribute__((vector_size(kLanes)));
+  const CostValue* __restrict tile = args.tile;
+  const CostValue* __restrict above = args.above;
+  CostValue* __restrict below = args.below;
+  signed char* __restrict predecessor = args.predecessor;
+  Float left = lanes::Load<kLanes>(args.state->left);
+  Float diagonal = lanes::Load<kLanes>(args.state->diagonal);
+  for (int k = 0; k < args.steps; ++k) {
+    const int s = args.first + k;
+    const Float up = lanes::ShiftIn<kLanes>(left, lanes::Broadcast<kLanes>(above[s + 2 * kLanes]));
+    const Float diagonal_or_left = diagonal < left ? diagonal : left;
+    const Float cell =
+        lanes::Load<kLanes>(tile + k * kLanes) + (up < diagonal_or_left ? up : diagonal_or_left);
+    if (predecessor) {
+      const lanes::Mask<kLanes> not_diagonal = ~((diagonal <= up) & (diagonal <= left));
+      const lanes::Mask<kLanes> code = not_diagonal & (kFromLeft + (up <= left));
+      const Bytes bytes = __builtin_convertvector(code, Bytes);
+      __builtin_memcpy(predecessor + k * kLanes, &bytes, sizeof(bytes));
+    }
+    below[s + kLanes + 1] = cell[0];
+    diagonal = up;
+    left = cell;
+  }
+  lanes::Store<kLanes>(args.state->left, left);
+  lanes::Store<kLanes>(args.state->diagonal, diagonal);
+}
+
+IMMIMIC_TARGET_AVX2 void SweepChunkAvx2(const ChunkArgs& args) { SweepChunkBody<8>(args); }
+#endif
+void SweepChunkGeneric(const ChunkArgs& args) { SweepChunkBody<4>(args); }
+
+void SweepChunk(DtwIsa isa, const ChunkArgs& args) {
+  switch (isa) {
+#if defined(__x86_64__)
+    case DtwIsa::kAvx512:
+      return SweepChunkAvx512(args);
+    case DtwIsa::kAvx2:
+      return SweepChunkAvx2(args);
+#endif
+    default:
+      return SweepChunkGeneric(args);
+  }
+}
 
 // Sweeps all blocks; fill(i0, s0, steps, out) writes the tile of FrameDistance::CostTile.
 // With a path, records every cell's predecessor in ws. Returns the total cost.
 template <typename FillTile>
 CostValue Sweep(int n, int m, const Band& band, const FillTile& fill, bool path, DtwWorkspace& ws) {
+  const DtwIsa isa = ActiveDtwIsa();
   const int blocks = (n + kLanes - 1) / kLanes;
   const size_t width = static_cast<size_t>(m) + 2 * kLanes + 1;
   ws.above.assign(width, kInf);
@@ -174,9 +241,10 @@ CostValue Sweep(int n, int m, const Band& band, const FillTile& fill, bool path,
       all_in_first = std::max(all_in_first, lo[l] - l);
       all_in_last = std::min(all_in_last, hi[l] - l);
     }
-    Lanes left, diagonal;
-    for (int l = 0; l < kLanes; ++l) left[l] = diagonal[l] = kInf;
-    diagonal[kLanes - 1] = ws.above[span.first_step + 2 * kLanes - 1];
+    SweepState state;
+    std::fill(std::begin(state.left), std::end(state.left), kInf);
+    std::fill(std::begin(state.diagonal), std::end(state.diagonal), kInf);
+    state.diagonal[kLanes - 1] = ws.above[span.first_step + 2 * kLanes - 1];
     for (int s0 = span.first_step; s0 <= span.last_step; s0 += kChunk) {
       const int steps = std::min(kChunk, span.last_step - s0 + 1);
       fill(i0, s0, steps, ws.tile.data());
@@ -198,12 +266,12 @@ CostValue Sweep(int n, int m, const Band& band, const FillTile& fill, bool path,
       signed char* predecessor = path ? ws.predecessor.data() + ws.block_offset[b] +
                                             static_cast<size_t>(s0 - span.first_step) * kLanes
                                       : nullptr;
-      SweepChunk(ws.tile.data(), s0, steps, ws.above.data(), ws.below.data(), left, diagonal,
-                 predecessor);
+      SweepChunk(
+          isa, {ws.tile.data(), s0, steps, ws.above.data(), ws.below.data(), &state, predecessor});
     }
     if (b == blocks - 1) {
       // row n - 1 is lane kLanes - rows and reached robot frame m - 1 at the last step
-      total = left[kLanes - rows];
+      total = state.left[kLanes - rows];
     }
     std::swap(ws.above, ws.below);
     std::fill(ws.below.begin(), ws.below.end(), kInf);

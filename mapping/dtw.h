@@ -17,6 +17,7 @@
 
 #include <Eigen/Core>
 
+#include "mapping/dtw_isa.h"
 #include "mapping/frame_distance.h"
 
 namespace immimic::mapping {

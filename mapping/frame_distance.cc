@@ -1,21 +1,96 @@
 // Vectors of floats are passed between inline helpers of the kernels only, never across an ABI
 // boundary, so GCC's note that their calling convention depends on AVX-512 does not apply.
 #pragma GCC diagnostic ignored "-Wpsabi"
+// No fused multiply-add: the AVX-512 and arm64 kernels would contract a * b + c where the AVX2 and
+// SSE2 ones cannot, and the instruction sets would no longer give the same bits (dtw_isa.h).
+#pragma GCC optimize("fp-contract=off")
 
 #include "mapping/frame_distance.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 
 #include <Eigen/Geometry>
 
 #include "core/error.h"
 #include "core/rotation.h"
+#include "mapping/dtw_isa.h"
+#include "mapping/dtw_lanes.h"
 
 namespace immimic::mapping {
+namespace {
+
+constexpr DtwIsa kAllIsas[] = {DtwIsa::kGeneric, DtwIsa::kAvx2, DtwIsa::kAvx512};
+
+bool Supported(DtwIsa isa) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (isa == DtwIsa::kAvx512) return __builtin_cpu_supports("avx512f");
+  if (isa == DtwIsa::kAvx2) return __builtin_cpu_supports("avx2");
+#endif
+  return isa == DtwIsa::kGeneric;
+}
+
+DtwIsa CheckSupported(DtwIsa isa, const char* source) {
+  IMMIMIC_THROW_UNLESS(Supported(isa), core::InputError, source, ": instruction set ",
+                       DtwIsaName(isa), " is not supported by this CPU or build");
+  return isa;
+}
+
+DtwIsa IsaFromEnvironment() {
+  // read once; a bad value throws at every DTW call (a throwing initialiser is retried)
+  static const DtwIsa isa = [] {
+    const char* name = std::getenv("IMMIMIC_DTW_ISA");
+    return CheckSupported(ParseDtwIsa(name ? name : "native"), "IMMIMIC_DTW_ISA");
+  }();
+  return isa;
+}
+
+std::atomic<int> forced_isa{-1};  // UseDtwIsa's choice, -1: none
+
+}  // namespace
+
+const char* DtwIsaName(DtwIsa isa) {
+  switch (isa) {
+    case DtwIsa::kAvx512:
+      return "avx512";
+    case DtwIsa::kAvx2:
+      return "avx2";
+    default:
+      return "generic";
+  }
+}
+
+DtwIsa ParseDtwIsa(const std::string& name) {
+  if (name == "native") return SupportedDtwIsas().back();
+  for (DtwIsa isa : kAllIsas) {
+    if (name == DtwIsaName(isa)) return isa;
+  }
+  throw core::InputError("DTW instruction set '" + name +
+                         "' is unknown (native, avx512, avx2 or generic)");
+}
+
+std::vector<DtwIsa> SupportedDtwIsas() {
+  std::vector<DtwIsa> supported;
+  for (DtwIsa isa : kAllIsas) {
+    if (Supported(isa)) supported.push_back(isa);
+  }
+  return supported;
+}
+
+DtwIsa ActiveDtwIsa() {
+  const int forced = forced_isa.load(std::memory_order_relaxed);
+  return forced >= 0 ? static_cast<DtwIsa>(forced) : IsaFromEnvironment();
+}
+
+void UseDtwIsa(DtwIsa isa) {
+  forced_isa.store(static_cast<int>(CheckSupported(isa, "UseDtwIsa")), std::memory_order_relaxed);
+}
 
 PreparedSequence FrameDistance::Prepare(const Sequence& frames) const {
   IMMIMIC_THROW_UNLESS(frames.rows() > 0, core::InputError, "DTW: empty sequence");
@@ -86,8 +161,8 @@ Eigen::MatrixXd ActionFrameDistance::DoPrepare(const Sequence& frames) const {
 
 namespace {
 
-// Cost-row kernels, cloned for AVX-512 and AVX2 and picked when the program loads, so the build
-// stays portable while the machines that have wider vectors use them (about 2x over SSE2).
+// Row kernels (single frame pairs, tests, tools): cloned for AVX-512 and AVX2 and picked when the
+// program loads. The DTW hot path is the tile kernels below.
 // x: human frame features with stride x_stride; y: robot features, feature-major, stride rows.
 #if defined(__x86_64__)
 #define IMMIMIC_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -99,11 +174,14 @@ namespace {
 // floats (row kernels, Ops = ScalarOps) and vectors of floats (tile kernels, Ops = LaneOps), so
 // both give the same bits.
 template <typename Ops, typename T>
-inline T WeightedAngle(const T& a0, const T& a1, const T& a2, const T& a3, const T& b0, const T& b1,
-                       const T& b2, const T& b3, float rotation_weight) {
+IMMIMIC_LANES_INLINE T WeightedAngle(const T& a0, const T& a1, const T& a2, const T& a3,
+                                     const T& b0, const T& b1, const T& b2, const T& b3,
+                                     float rotation_weight) {
   const T dot = a0 * b0 + a1 * b1 + a2 * b2 + a3 * b3;
-  const T sign = Ops::Sign(dot);
-  const T e0 = a0 - sign * b0, e1 = a1 - sign * b1, e2 = a2 - sign * b2, e3 = a3 - sign * b3;
+  // q_b and -q_b are the same rotation: take the one nearer q_a (the sign bit of dot, so that
+  // vectors need no comparison; at dot = -0 either gives chord 1)
+  const T e0 = a0 - Ops::FlipSign(dot, b0), e1 = a1 - Ops::FlipSign(dot, b1);
+  const T e2 = a2 - Ops::FlipSign(dot, b2), e3 = a3 - Ops::FlipSign(dot, b3);
   const T chord = 0.5f * (e0 * e0 + e1 * e1 + e2 * e2 + e3 * e3);  // 1 - |dot|, exactly in reals
   return rotation_weight * (2.0f * Ops::Sqrt(chord) * GeodesicAnglePolynomial(Ops::Abs(dot)));
 }
@@ -111,7 +189,7 @@ inline T WeightedAngle(const T& a0, const T& a1, const T& a2, const T& a3, const
 struct ScalarOps {
   static float Abs(float v) { return std::abs(v); }
   static float Sqrt(float v) { return std::sqrt(v); }
-  static float Sign(float v) { return v < 0.0f ? -1.0f : 1.0f; }
+  static float FlipSign(float s, float v) { return std::signbit(s) ? -v : v; }
 };
 
 IMMIMIC_VECTOR_CLONES void ActionRowKernel(const float* x, int x_stride, const float* y,
@@ -146,126 +224,168 @@ IMMIMIC_VECTOR_CLONES void EuclideanRowKernel(const float* x, int x_stride, cons
   for (int k = 0; k < count; ++k) out[k] = std::sqrt(out[k]);
 }
 
-// Tile kernels: the row kernels' arithmetic, in the same order, on vectors of kTileLanes
-// floats (GCC vector extensions) with one human frame per lane (x points at lane 0's frame,
-// lane l at x - l) and the robot frames k + l of step k, which are contiguous.
-typedef float Lanes __attribute__((vector_size(kTileLanes * sizeof(float))));
-typedef int32_t LaneBits __attribute__((vector_size(kTileLanes * sizeof(int32_t))));
-
-inline Lanes LoadLanes(const float* p) {
-  Lanes v;
-  __builtin_memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-inline void StoreLanes(float* p, const Lanes& v) { __builtin_memcpy(p, &v, sizeof(v)); }
-
-inline Lanes AbsLanes(const Lanes& v) {
-  return reinterpret_cast<Lanes>(reinterpret_cast<LaneBits>(v) & 0x7fffffff);
-}
-
-inline Lanes SqrtLanes(const Lanes& v) {
-  Lanes r;
-  for (int l = 0; l < kTileLanes; ++l) r[l] = std::sqrt(v[l]);
-  return r;
-}
-
-// -1 where v < 0, else 1 (the row kernel's choice, lane by lane)
-inline Lanes SignLanes(const Lanes& v) {
-  const LaneBits negative = v < 0.0f;
-  return reinterpret_cast<Lanes>((negative & reinterpret_cast<LaneBits>(Lanes{} - 1.0f)) |
-                                 (~negative & reinterpret_cast<LaneBits>(Lanes{} + 1.0f)));
-}
-
+// Tile kernels: the row kernels' arithmetic, in the same order, on vectors of W floats
+// (mapping/dtw_lanes.h). A tile step's kTileLanes lanes are kTileLanes / W parts, each swept over
+// all steps in turn so that its human frames stay in registers. Lane l holds a human frame at
+// x - l and the robot frame k + l of step k; the robot frames of a step are contiguous.
+template <int W>
 struct LaneOps {
-  static Lanes Abs(const Lanes& v) { return AbsLanes(v); }
-  static Lanes Sqrt(const Lanes& v) { return SqrtLanes(v); }
-  static Lanes Sign(const Lanes& v) { return SignLanes(v); }
+  using Float = lanes::Float<W>;
+  static Float Abs(const Float& v) { return lanes::Abs<W>(v); }
+  static Float Sqrt(const Float& v) { return lanes::Sqrt<W>(v); }
+  static Float FlipSign(const Float& s, const Float& v) {
+    return lanes::FlipSignWhereNegative<W>(s, v);
+  }
 };
 
-// one human frame per lane: lane l reads x[offset - l]
-inline Lanes HumanLanes(const float* x, ptrdiff_t offset) {
-  Lanes v;
-  for (int l = 0; l < kTileLanes; ++l) v[l] = x[offset - l];
+// One feature of the human frames of W lanes, lane l at x - l.
+template <int W>
+IMMIMIC_LANES_INLINE lanes::Float<W> HumanLanes(const float* x, ptrdiff_t offset) {
+  lanes::Float<W> v;
+  for (int l = 0; l < W; ++l) v[l] = x[offset - l];
   return v;
 }
 
-IMMIMIC_VECTOR_CLONES void ActionTileKernel(const float* x, int x_stride, const float* y,
-                                            int y_stride, int scaled, float rotation_weight,
-                                            int steps, float* __restrict out) {
-  const Lanes qa0 = HumanLanes(x, static_cast<ptrdiff_t>(scaled) * x_stride);
-  const Lanes qa1 = HumanLanes(x, static_cast<ptrdiff_t>(scaled + 1) * x_stride);
-  const Lanes qa2 = HumanLanes(x, static_cast<ptrdiff_t>(scaled + 2) * x_stride);
-  const Lanes qa3 = HumanLanes(x, static_cast<ptrdiff_t>(scaled + 3) * x_stride);
-  const float* qb0 = y + scaled * y_stride;
-  const float* qb1 = qb0 + y_stride;
-  const float* qb2 = qb1 + y_stride;
-  const float* qb3 = qb2 + y_stride;
+struct TileArgs {
+  const float* x;  // lane 0's human frame, feature 0
+  int x_stride;
+  const float* y;  // robot frame s0, feature 0
+  int y_stride;
+  int features;  // scaled features (action) or dims (Euclidean)
+  float rotation_weight;
+  int steps;
+  float* out;  // steps x kTileLanes
+};
+
+// lanes first_lane .. first_lane + W - 1 of the action tile
+template <int W>
+IMMIMIC_LANES_INLINE void ActionTilePart(const TileArgs& args, int first_lane) {
+  using lanes::Load;
+  using Float = lanes::Float<W>;
+  const float* x = args.x - first_lane;
+  const float* y = args.y + first_lane;
+  float* __restrict out = args.out + first_lane;
+  const int scaled = args.features;
+  const auto human = [&](int feature) {
+    return HumanLanes<W>(x, static_cast<ptrdiff_t>(feature) * args.x_stride);
+  };
+  const auto robot = [&](int feature) {
+    return y + static_cast<ptrdiff_t>(feature) * args.y_stride;
+  };
+  const Float qa0 = human(scaled), qa1 = human(scaled + 1), qa2 = human(scaled + 2),
+              qa3 = human(scaled + 3);
+  const float *qb0 = robot(scaled), *qb1 = robot(scaled + 1), *qb2 = robot(scaled + 2),
+              *qb3 = robot(scaled + 3);
   // the angle and the first four features in one pass (the common case: gripper, 4 features),
   // then four features per pass; the additions keep the row kernel's order, so the same bits
   const int first = std::min(scaled, 4);
-  Lanes xf[4];
+  Float xf[4];
   const float* yf[4];
   for (int c = 0; c < first; ++c) {
-    xf[c] = HumanLanes(x, static_cast<ptrdiff_t>(c) * x_stride);
-    yf[c] = y + c * y_stride;
+    xf[c] = human(c);
+    yf[c] = robot(c);
   }
-  for (int k = 0; k < steps; ++k) {
-    Lanes sum = WeightedAngle<LaneOps>(qa0, qa1, qa2, qa3, LoadLanes(qb0 + k), LoadLanes(qb1 + k),
-                                       LoadLanes(qb2 + k), LoadLanes(qb3 + k), rotation_weight);
+  for (int k = 0; k < args.steps; ++k) {
+    Float sum = WeightedAngle<LaneOps<W>>(qa0, qa1, qa2, qa3, Load<W>(qb0 + k), Load<W>(qb1 + k),
+                                          Load<W>(qb2 + k), Load<W>(qb3 + k), args.rotation_weight);
     if (first == 4) {
-      sum = sum + AbsLanes(xf[0] - LoadLanes(yf[0] + k));
-      sum = sum + AbsLanes(xf[1] - LoadLanes(yf[1] + k));
-      sum = sum + AbsLanes(xf[2] - LoadLanes(yf[2] + k));
-      sum = sum + AbsLanes(xf[3] - LoadLanes(yf[3] + k));
+      sum = sum + lanes::Abs<W>(xf[0] - Load<W>(yf[0] + k));
+      sum = sum + lanes::Abs<W>(xf[1] - Load<W>(yf[1] + k));
+      sum = sum + lanes::Abs<W>(xf[2] - Load<W>(yf[2] + k));
+      sum = sum + lanes::Abs<W>(xf[3] - Load<W>(yf[3] + k));
     } else {
-      for (int c = 0; c < first; ++c) sum = sum + AbsLanes(xf[c] - LoadLanes(yf[c] + k));
+      for (int c = 0; c < first; ++c) sum = sum + lanes::Abs<W>(xf[c] - Load<W>(yf[c] + k));
     }
-    StoreLanes(out + k * kTileLanes, sum);
+    lanes::Store<W>(out + k * kTileLanes, sum);
   }
   int c = first;
   for (; c + 4 <= scaled; c += 4) {
-    const Lanes x0 = HumanLanes(x, static_cast<ptrdiff_t>(c) * x_stride);
-    const Lanes x1 = HumanLanes(x, static_cast<ptrdiff_t>(c + 1) * x_stride);
-    const Lanes x2 = HumanLanes(x, static_cast<ptrdiff_t>(c + 2) * x_stride);
-    const Lanes x3 = HumanLanes(x, static_cast<ptrdiff_t>(c + 3) * x_stride);
-    const float* y0 = y + c * y_stride;
-    const float* y1 = y0 + y_stride;
-    const float* y2 = y1 + y_stride;
-    const float* y3 = y2 + y_stride;
-    for (int k = 0; k < steps; ++k) {
+    const Float x0 = human(c), x1 = human(c + 1), x2 = human(c + 2), x3 = human(c + 3);
+    const float *y0 = robot(c), *y1 = robot(c + 1), *y2 = robot(c + 2), *y3 = robot(c + 3);
+    for (int k = 0; k < args.steps; ++k) {
       float* o = out + k * kTileLanes;
-      Lanes sum = LoadLanes(o) + AbsLanes(x0 - LoadLanes(y0 + k));
-      sum = sum + AbsLanes(x1 - LoadLanes(y1 + k));
-      sum = sum + AbsLanes(x2 - LoadLanes(y2 + k));
-      StoreLanes(o, sum + AbsLanes(x3 - LoadLanes(y3 + k)));
+      Float sum = Load<W>(o) + lanes::Abs<W>(x0 - Load<W>(y0 + k));
+      sum = sum + lanes::Abs<W>(x1 - Load<W>(y1 + k));
+      sum = sum + lanes::Abs<W>(x2 - Load<W>(y2 + k));
+      lanes::Store<W>(o, sum + lanes::Abs<W>(x3 - Load<W>(y3 + k)));
     }
   }
   for (; c < scaled; ++c) {
-    const Lanes xc = HumanLanes(x, static_cast<ptrdiff_t>(c) * x_stride);
-    const float* yc = y + c * y_stride;
-    for (int k = 0; k < steps; ++k) {
+    const Float xc = human(c);
+    const float* yc = robot(c);
+    for (int k = 0; k < args.steps; ++k) {
       float* o = out + k * kTileLanes;
-      StoreLanes(o, LoadLanes(o) + AbsLanes(xc - LoadLanes(yc + k)));
+      lanes::Store<W>(o, Load<W>(o) + lanes::Abs<W>(xc - Load<W>(yc + k)));
     }
   }
 }
 
-IMMIMIC_VECTOR_CLONES void EuclideanTileKernel(const float* x, int x_stride, const float* y,
-                                               int y_stride, int dims, int steps,
-                                               float* __restrict out) {
-  for (int k = 0; k < steps * kTileLanes; ++k) out[k] = 0.0f;
-  for (int c = 0; c < dims; ++c) {
-    const Lanes xc = HumanLanes(x, static_cast<ptrdiff_t>(c) * x_stride);
-    const float* yc = y + c * y_stride;
-    for (int k = 0; k < steps; ++k) {
+template <int W>
+IMMIMIC_LANES_INLINE void EuclideanTilePart(const TileArgs& args, int first_lane) {
+  using lanes::Load;
+  const float* x = args.x - first_lane;
+  const float* y = args.y + first_lane;
+  float* __restrict out = args.out + first_lane;
+  for (int k = 0; k < args.steps; ++k) lanes::Store<W>(out + k * kTileLanes, lanes::Float<W>{});
+  for (int c = 0; c < args.features; ++c) {
+    const lanes::Float<W> xc = HumanLanes<W>(x, static_cast<ptrdiff_t>(c) * args.x_stride);
+    const float* yc = y + static_cast<ptrdiff_t>(c) * args.y_stride;
+    for (int k = 0; k < args.steps; ++k) {
       float* o = out + k * kTileLanes;
-      const Lanes d = xc - LoadLanes(yc + k);
-      StoreLanes(o, LoadLanes(o) + d * d);
+      const lanes::Float<W> d = xc - Load<W>(yc + k);
+      lanes::Store<W>(o, Load<W>(o) + d * d);
     }
   }
-  for (int k = 0; k < steps; ++k) {
-    StoreLanes(out + k * kTileLanes, SqrtLanes(LoadLanes(out + k * kTileLanes)));
+  for (int k = 0; k < args.steps; ++k) {
+    lanes::Store<W>(out + k * kTileLanes, lanes::Sqrt<W>(Load<W>(out + k * kTileLanes)));
+  }
+}
+
+template <int W>
+IMMIMIC_LANES_INLINE void ActionTileBody(const TileArgs& args) {
+  for (int lane = 0; lane < kTileLanes; lane += W) ActionTilePart<W>(args, lane);
+}
+
+template <int W>
+IMMIMIC_LANES_INLINE void EuclideanTileBody(const TileArgs& args) {
+  for (int lane = 0; lane < kTileLanes; lane += W) EuclideanTilePart<W>(args, lane);
+}
+
+// one copy per instruction set (dtw_isa.h), each with its register width
+#if defined(__x86_64__)
+IMMIMIC_TARGET_AVX512 void ActionTileAvx512(const TileArgs& args) { ActionTileBody<16>(args); }
+IMMIMIC_TARGET_AVX2 void ActionTileAvx2(const TileArgs& args) { ActionTileBody<8>(args); }
+IMMIMIC_TARGET_AVX512 void EuclideanTileAvx512(const TileArgs& args) {
+  EuclideanTileBody<16>(args);
+}
+IMMIMIC_TARGET_AVX2 void EuclideanTileAvx2(const TileArgs& args) { EuclideanTileBody<8>(args); }
+#endif
+void ActionTileGeneric(const TileArgs& args) { ActionTileBody<4>(args); }
+void EuclideanTileGeneric(const TileArgs& args) { EuclideanTileBody<4>(args); }
+
+void ActionTile(const TileArgs& args) {
+  switch (ActiveDtwIsa()) {
+#if defined(__x86_64__)
+    case DtwIsa::kAvx512:
+      return ActionTileAvx512(args);
+    case DtwIsa::kAvx2:
+      return ActionTileAvx2(args);
+#endif
+    default:
+      return ActionTileGeneric(args);
+  }
+}
+
+void EuclideanTile(const TileArgs& args) {
+  switch (ActiveDtwIsa()) {
+#if defined(__x86_64__)
+    case DtwIsa::kAvx512:
+      return EuclideanTileAvx512(args);
+    case DtwIsa::kAvx2:
+      return EuclideanTileAvx2(args);
+#endif
+    default:
+      return EuclideanTileGeneric(args);
   }
 }
 
@@ -280,9 +400,9 @@ void ActionFrameDistance::CostRow(const PreparedSequence& a, int i, const Prepar
 
 void ActionFrameDistance::CostTile(const PreparedSequence& a, int i0, const PreparedSequence& b,
                                    int s0, int steps, CostValue* out) const {
-  ActionTileKernel(a.frame_column(0, i0 + kTileLanes - 1), a.column_stride(), b.frame_column(0, s0),
-                   b.column_stride(), 3 + hand_joints_, static_cast<float>(rotation_weight_), steps,
-                   out);
+  ActionTile({a.frame_column(0, i0 + kTileLanes - 1), a.column_stride(), b.frame_column(0, s0),
+              b.column_stride(), 3 + hand_joints_, static_cast<float>(rotation_weight_), steps,
+              out});
 }
 
 VisualFrameDistance::VisualFrameDistance(int feature_dims) : feature_dims_(feature_dims) {
@@ -300,8 +420,8 @@ void VisualFrameDistance::CostRow(const PreparedSequence& a, int i, const Prepar
 
 void VisualFrameDistance::CostTile(const PreparedSequence& a, int i0, const PreparedSequence& b,
                                    int s0, int steps, CostValue* out) const {
-  EuclideanTileKernel(a.frame_column(0, i0 + kTileLanes - 1), a.column_stride(),
-                      b.frame_column(0, s0), b.column_stride(), feature_dims_, steps, out);
+  EuclideanTile({a.frame_column(0, i0 + kTileLanes - 1), a.column_stride(), b.frame_column(0, s0),
+                 b.column_stride(), feature_dims_, 0.0f, steps, out});
 }
 
 Eigen::VectorXd RangeScale(const std::vector<Sequence>& demos, int hand_joints, double min_range) {
