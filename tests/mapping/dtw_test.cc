@@ -304,5 +304,96 @@ TEST(Dtw, MeanStepCostIsCostPerPathStep) {
   EXPECT_DOUBLE_EQ(MeanStepCost(result), result.cost / 2);
 }
 
+// Switches the DTW instruction set for one test and restores the previous one.
+class ScopedDtwIsa {
+ public:
+  explicit ScopedDtwIsa(DtwIsa isa) : previous_(ActiveDtwIsa()) { UseDtwIsa(isa); }
+  ~ScopedDtwIsa() { UseDtwIsa(previous_); }
+
+ private:
+  DtwIsa previous_;
+};
+
+struct IsaResults {
+  std::vector<DtwResult> paths;
+  std::vector<double> costs;
+  std::vector<std::vector<CostValue>> tiles;
+};
+
+// DTW with paths and costs only, and raw distance tiles, on cases that cover several blocks, a
+// partial last block, bands, ties and every pass of the tile kernels (4 and 19 scaled features)
+IsaResults RunEverything(DtwIsa isa) {
+  const ScopedDtwIsa scoped(isa);
+  IsaResults results;
+  core::Rng rng(21);
+  const ActionFrameDistance gripper(1), allegro(16);
+  const VisualFrameDistance visual(5);
+  for (int trial = 0; trial < 8; ++trial) {
+    const int n = 1 + static_cast<int>(rng.NextU64() % 50);
+    const int m = 1 + static_cast<int>(rng.NextU64() % 120);
+    const std::optional<int> window =
+        trial % 3 == 2 ? std::optional<int>(std::max(n, m) / 2 + 2) : std::nullopt;
+    for (const FrameDistance* distance :
+         {static_cast<const FrameDistance*>(&gripper), static_cast<const FrameDistance*>(&allegro),
+          static_cast<const FrameDistance*>(&visual)}) {
+      const Sequence a = RandomSequence(rng, n, distance->dims());
+      const Sequence b = RandomSequence(rng, m, distance->dims());
+      results.paths.push_back(Dtw(a, b, *distance, {window}));
+      results.costs.push_back(DtwCost(a, b, *distance, {window}));
+      const PreparedSequence pa = distance->Prepare(a), pb = distance->Prepare(b);
+      std::vector<CostValue> tile(static_cast<size_t>(m) * kTileLanes);
+      distance->CostTile(pa, 0, pb, 0, m, tile.data());
+      results.tiles.push_back(tile);
+    }
+    Eigen::MatrixXd coarse(n, m);  // costs on a grid of 0.5: many ties
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < m; ++j) coarse(i, j) = 0.5 * static_cast<double>(rng.NextU64() % 4);
+    results.paths.push_back(Dtw(coarse, {window}));
+  }
+  return results;
+}
+
+TEST(DtwIsa, EveryInstructionSetGivesTheSameBitsAndPaths) {
+  const IsaResults generic = RunEverything(DtwIsa::kGeneric);
+  for (DtwIsa isa : SupportedDtwIsas()) {
+    SCOPED_TRACE(DtwIsaName(isa));
+    const IsaResults other = RunEverything(isa);
+    ASSERT_EQ(other.paths.size(), generic.paths.size());
+    for (size_t k = 0; k < generic.paths.size(); ++k) {
+      EXPECT_EQ(other.paths[k].cost, generic.paths[k].cost) << "case " << k;
+      EXPECT_EQ(other.paths[k].path, generic.paths[k].path) << "case " << k;
+    }
+    EXPECT_EQ(other.costs, generic.costs);
+    for (size_t k = 0; k < generic.tiles.size(); ++k) {
+      // lanes past a sequence's end read its padding, unspecified but finite; compare the rest
+      const int m = static_cast<int>(generic.tiles[k].size()) / kTileLanes;
+      for (int step = 0; step < m; ++step) {
+        for (int lane = 0; lane < kTileLanes && step + lane < m; ++lane) {
+          const size_t at = static_cast<size_t>(step) * kTileLanes + lane;
+          ASSERT_EQ(other.tiles[k][at], generic.tiles[k][at])
+              << "tile " << k << " step " << step << " lane " << lane;
+        }
+      }
+    }
+  }
+}
+
+TEST(DtwIsa, NamesParseAndUnknownOrUnsupportedOnesThrow) {
+  const std::vector<DtwIsa> supported = SupportedDtwIsas();
+  ASSERT_FALSE(supported.empty());
+  EXPECT_EQ(supported.front(), DtwIsa::kGeneric);
+  EXPECT_EQ(ParseDtwIsa("native"), supported.back());
+  for (DtwIsa isa : {DtwIsa::kGeneric, DtwIsa::kAvx2, DtwIsa::kAvx512}) {
+    EXPECT_EQ(ParseDtwIsa(DtwIsaName(isa)), isa);
+    if (std::find(supported.begin(), supported.end(), isa) == supported.end()) {
+      EXPECT_THROW(UseDtwIsa(isa), core::InputError) << DtwIsaName(isa);
+    }
+  }
+  EXPECT_THROW(ParseDtwIsa("avx-512"), core::InputError);
+  EXPECT_THROW(ParseDtwIsa(""), core::InputError);
+  const ScopedDtwIsa scoped(DtwIsa::kGeneric);
+  EXPECT_EQ(ActiveDtwIsa(), DtwIsa::kGeneric);
+}
+
 }  // namespace
 }  // namespace immimic::mapping
