@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "benchmarks/randomized_policy.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/parallel_for.h"
@@ -153,11 +154,13 @@ RolloutResult Run(const envs::EnvConfig& config, const agents::PolicyFactory& fa
   result.task = config.task;
   result.embodiment = config.embodiment;
   result.seed = o.seed;
+  result.randomization = o.randomization ? o.randomization->name : "";
   result.episodes = o.episodes;
   result.threads = threads;
   struct Worker {
     std::unique_ptr<envs::Env> env;
     std::unique_ptr<agents::Policy> owned;
+    std::unique_ptr<RandomizedPolicy> randomized;  // wraps the policy under randomisation
   };
   std::mutex factory_mutex;  // factories need not be thread-safe
   core::OrderedParallelJobs<Worker, Finished> jobs;
@@ -169,7 +172,11 @@ RolloutResult Run(const envs::EnvConfig& config, const agents::PolicyFactory& fa
     agents::Policy* policy = single ? single : worker.owned.get();
     IMMIMIC_THROW_UNLESS(policy != nullptr, core::InputError,
                          "the policy factory returned no policy");
-    if (!worker.env) worker.env = std::make_unique<envs::Env>(config, scene);
+    if (!worker.env) worker.env = std::make_unique<envs::Env>(config, scene, o.randomization);
+    if (o.randomization && !worker.randomized) {
+      worker.randomized = std::make_unique<RandomizedPolicy>(*policy, *o.randomization);
+    }
+    if (worker.randomized) policy = worker.randomized.get();
     Finished done;
     done.result =
         RunEpisode(*worker.env, *policy, o, index, WantsVideo(o, index) ? &done.frames : nullptr,
@@ -248,19 +255,22 @@ nlohmann::json ToJson(const RolloutResult& r) {
                         {"sparc", NumberOrNull(e.sparc)},
                         {"ldlj", NumberOrNull(e.ldlj)}});
   }
-  return {{"task", r.task},
-          {"embodiment", r.embodiment},
-          {"seed", r.seed},
-          {"episodes", r.episodes},
-          {"successes", r.successes},
-          {"success_rate", r.success_rate},
-          {"success_interval_95", {r.success_interval.low, r.success_interval.high}},
-          {"length", ToJson(r.length)},
-          {"sparc", ToJson(r.sparc)},
-          {"ldlj", ToJson(r.ldlj)},
-          {"per_episode", episodes},
-          {"threads", r.threads},
-          {"wall_seconds", r.wall_seconds}};
+  nlohmann::json out = {{"task", r.task},
+                        {"embodiment", r.embodiment},
+                        {"seed", r.seed},
+                        {"episodes", r.episodes},
+                        {"successes", r.successes},
+                        {"success_rate", r.success_rate},
+                        {"success_interval_95", {r.success_interval.low, r.success_interval.high}},
+                        {"length", ToJson(r.length)},
+                        {"sparc", ToJson(r.sparc)},
+                        {"ldlj", ToJson(r.ldlj)},
+                        {"per_episode", episodes},
+                        {"threads", r.threads},
+                        {"wall_seconds", r.wall_seconds}};
+  if (!r.randomization.empty())
+    out["randomization"] = r.randomization;  // nominal reports unchanged
+  return out;
 }
 
 }  // namespace immimic::benchmarks

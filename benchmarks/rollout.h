@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "benchmarks/metrics.h"
 #include "core/rng.h"
 #include "envs/env_config.h"
+#include "envs/randomization.h"
 
 namespace immimic::benchmarks {
 
@@ -41,6 +43,8 @@ struct RolloutOptions {
   // A peak TCP speed below this (m/s) counts as no movement: SPARC and LDLJ are undefined there
   // (null in JSON) and left out of the means.
   double min_motion_speed = 1e-3;
+  // Domain randomisation of every episode (envs/randomization.h); null: the nominal scene.
+  std::shared_ptr<const envs::Randomization> randomization;
 };
 
 struct EpisodeResult {
@@ -64,6 +68,7 @@ struct MeanStd {
 struct RolloutResult {
   std::string task, embodiment;
   uint64_t seed = 0;
+  std::string randomization;  // its name; "" for the nominal scene
   int episodes = 0, successes = 0;
   double success_rate = 0.0;
   Interval success_interval;  // 95 % Wilson

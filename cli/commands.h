@@ -22,5 +22,7 @@ Command RegisterMetrics(CLI::App& app);
 Command RegisterRetarget(CLI::App& app);
 Command RegisterMap(CLI::App& app);
 Command RegisterSuite(CLI::App& app);
+Command RegisterExport(CLI::App& app);
+Command RegisterBridge(CLI::App& app);
 
 }  // namespace immimic::cli

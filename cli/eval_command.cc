@@ -140,8 +140,15 @@ Command RegisterEval(CLI::App& app) {
       ->check(CLI::Range(0, 1000000));
   sub->add_option("--stride", open_loop->stride, "Open loop: check every N-th frame")
       ->check(CLI::Range(1, 1000000));
+  auto randomization = std::make_shared<std::string>();
+  sub->add_option("--randomization", *randomization,
+                  "Domain randomisation: a name in configs/randomization/ or a .yaml file");
   return [run_dir, o, replan_every, ensemble_decay, open_loop_data, open_loop, torch_unet, env,
-          expert_style, torchscript] {
+          expert_style, torchscript, randomization] {
+    if (!randomization->empty()) {
+      o->randomization =
+          std::make_shared<const envs::Randomization>(envs::LoadRandomization(*randomization));
+    }
     if (!expert_style->empty()) return EvaluateExpert(*expert_style, *env, *o);
     if (!torchscript->empty()) {
       return EvaluateTorchScript(*torchscript, *env,

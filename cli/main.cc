@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   add(immimic::cli::RegisterRetarget);
   add(immimic::cli::RegisterMap);
   add(immimic::cli::RegisterSuite);
+  add(immimic::cli::RegisterExport);
+  add(immimic::cli::RegisterBridge);
   // CLI11 would only say "a subcommand is required": name the unknown command instead
   std::vector<std::string> known;
   for (const auto& [sub, command] : commands) known.push_back(sub->get_name());

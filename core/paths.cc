@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/registry.h"
 
 namespace immimic::core {
 namespace {
@@ -33,6 +34,21 @@ std::vector<std::string> ConfigNames(const std::string& folder) {
   }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+std::string NamedConfigPath(const std::string& folder, const std::string& kind,
+                            const std::string& name_or_file) {
+  const bool is_file =
+      name_or_file.size() > 5 && name_or_file.compare(name_or_file.size() - 5, 5, ".yaml") == 0;
+  if (is_file) {
+    IMMIMIC_THROW_UNLESS(std::filesystem::is_regular_file(name_or_file), InputError, kind, " file ",
+                         name_or_file, " does not exist");
+    return name_or_file;
+  }
+  const std::vector<std::string> known = ConfigNames(folder);
+  IMMIMIC_THROW_UNLESS(std::find(known.begin(), known.end(), name_or_file) != known.end(),
+                       InputError, UnknownNameMessage(kind, name_or_file, known));
+  return ConfigPath(folder + "/" + name_or_file + ".yaml");
 }
 
 std::string SoftwareVersion() { return IMMIMIC_VERSION; }

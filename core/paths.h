@@ -15,6 +15,10 @@ std::string ConfigPath(const std::string& relative);
 // concepts that are added by files alone (end-effectors, suites). Throws core::Error if the
 // folder is missing.
 std::vector<std::string> ConfigNames(const std::string& folder);
+// A config given on the command line as a name in configs/<folder>/ or as a path ending in
+// .yaml. Throws core::InputError for an unknown name (listing the known ones) or a missing file.
+std::string NamedConfigPath(const std::string& folder, const std::string& kind,
+                            const std::string& name_or_file);
 std::string SoftwareVersion();
 
 }  // namespace immimic::core

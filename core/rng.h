@@ -23,10 +23,12 @@ inline uint64_t DeriveSeed(uint64_t seed, uint64_t stream) {
 namespace streams {
 // From an episode's seed.
 enum Episode : uint64_t {
-  kObjectPlacement = 0,  // the task's randomisation at Env::Reset
-  kExpertPlan = 1,       // the scripted expert's timing, pauses and noise
-  kPolicySampling = 2,   // a trained policy's diffusion noise in that episode
-  kEstimatorNoise = 7,   // the simulated hand-pose estimator of a human video
+  kObjectPlacement = 0,      // the task's randomisation at Env::Reset
+  kExpertPlan = 1,           // the scripted expert's timing, pauses and noise
+  kPolicySampling = 2,       // a trained policy's diffusion noise in that episode
+  kEstimatorNoise = 7,       // the simulated hand-pose estimator of a human video
+  kDomainRandomization = 8,  // physics and rendering draws of envs/randomization.h
+  kObservationNoise = 9,     // observation noise and action latency of a randomised rollout
 };
 // From a training run's seed (each then per epoch, with the epoch number).
 enum Run : uint64_t { kTrainNoise = 1, kTrainBatches = 2, kTrainInit = 3, kTrainAugment = 4 };

@@ -53,7 +53,15 @@ std::shared_ptr<const SceneModel> SceneModel::Build(const EnvConfig& config) {
 Env::Env(const EnvConfig& config) : Env(config, SceneModel::Build(config)) {}
 
 Env::Env(const EnvConfig& config, std::shared_ptr<const SceneModel> scene)
-    : config_(config), scene_(std::move(scene)), data_(MakeData(scene_->model())) {
+    : Env(config, std::move(scene), nullptr) {}
+
+Env::Env(const EnvConfig& config, std::shared_ptr<const SceneModel> scene,
+         std::shared_ptr<const Randomization> randomization)
+    : config_(config),
+      scene_(std::move(scene)),
+      randomization_(std::move(randomization)),
+      data_(MakeData(scene_->model())) {
+  if (randomization_) physics_model_.reset(mj_copyModel(nullptr, scene_->model()));
   ValidateEnvConfig(config_);
   IMMIMIC_THROW_UNLESS(scene_->embodiment().name == config_.embodiment, core::InputError,
                        "scene was built for ", scene_->embodiment().name, ", not ",
@@ -107,7 +115,7 @@ void Env::Bind() {
   obs.proprio.setZero(spec.proprio_dim());
   obs.object_state.setZero(7 * static_cast<int>(object_bodies_.size()));
   if (config_.images) {
-    renderer_ = std::make_unique<Renderer>(m);
+    renderer_ = std::make_unique<Renderer>(physics_model());
     obs.agentview.Resize(config_.image_width, config_.image_height);
     if (wrist_camera_ >= 0) obs.wrist.Resize(config_.image_width, config_.image_height);
   }
@@ -127,7 +135,7 @@ const char* Env::CheckDivergence() const {
   for (mjtWarning warning : kFatalWarnings) {
     if (data_->warning[warning].number != warning_counts_[warning]) return WarningReason(warning);
   }
-  for (int i = 0; i < model()->nv; ++i) {
+  for (int i = 0; i < physics_model()->nv; ++i) {
     if (std::abs(data_->qvel[i]) > config_.divergence_speed) {
       return "diverged: a joint speed exceeded divergence_speed";
     }
@@ -136,7 +144,7 @@ const char* Env::CheckDivergence() const {
 }
 
 void Env::RunSubsteps(int count, bool interpolate) {
-  const mjModel* m = model();
+  const mjModel* m = physics_model();
   for (int k = 1; k <= count; ++k) {
     driver_->Apply(data_.get(), interpolate ? static_cast<double>(k) / count : 1.0);
     mj_step(m, data_.get());
@@ -149,11 +157,17 @@ void Env::RunSubsteps(int count, bool interpolate) {
 }
 
 const Observation& Env::Reset(uint64_t seed) {
-  const mjModel* m = model();
+  const mjModel* m = physics_model();
   mjData* d = data_.get();
+  core::Rng randomization_rng(core::DeriveSeed(seed, core::streams::kDomainRandomization));
+  if (randomization_) {
+    RandomizeModel(*randomization_, model(), object_bodies_, physics_model_.get(),
+                   randomization_rng);
+  }
   mj_resetData(m, d);
   core::Rng rng(core::DeriveSeed(seed, core::streams::kObjectPlacement));
-  task().RandomizeObjects(m, d, rng);
+  task().RandomizeObjects(model(), d, rng);
+  if (randomization_) JitterObjects(*randomization_, m, d, object_bodies_, randomization_rng);
   driver_->Teleport(d, config_.home_position, core::MatrixFromAxisAngle(config_.home_axis_angle));
   hand_buffer_ = embodiment().OpenHand();
   ApplyHand(hand_buffer_.data());
@@ -203,13 +217,13 @@ const StepResult& Env::Step(const Eigen::Ref<const Eigen::VectorXd>& action) {
 }
 
 const Observation& Env::RefreshObservation() {
-  mj_forward(model(), data_.get());
+  mj_forward(physics_model(), data_.get());
   FillObservation(&result_.obs);
   return result_.obs;
 }
 
 void Env::FillObservation(Observation* obs) {
-  const mjModel* m = model();
+  const mjModel* m = physics_model();
   mjData* d = data_.get();
   // mj_step leaves positions of the pre-step state in xpos/xmat: bring kinematics up to date
   mj_kinematics(m, d);
@@ -239,9 +253,9 @@ void Env::FillObservation(Observation* obs) {
 }
 
 void Env::RenderCamera(int camera_id, Image* out) {
-  if (!renderer_) renderer_ = std::make_unique<Renderer>(model());
-  mj_kinematics(model(), data_.get());
-  mj_camlight(model(), data_.get());
+  if (!renderer_) renderer_ = std::make_unique<Renderer>(physics_model());
+  mj_kinematics(physics_model(), data_.get());
+  mj_camlight(physics_model(), data_.get());
   renderer_->Render(data_.get(), camera_id, out);
 }
 

@@ -17,6 +17,7 @@
 #include "envs/image.h"
 #include "envs/mujoco_runtime.h"
 #include "envs/pose_driver.h"
+#include "envs/randomization.h"
 #include "envs/renderer.h"
 #include "envs/task.h"
 
@@ -75,6 +76,11 @@ class Env {
  public:
   explicit Env(const EnvConfig& config);
   Env(const EnvConfig& config, std::shared_ptr<const SceneModel> scene);
+  // With a randomisation, the Env simulates and renders a private copy of the scene's model that
+  // Reset perturbs from the episode seed; tasks and planners keep reading the nominal model(),
+  // whose ids and geometry the copy shares.
+  Env(const EnvConfig& config, std::shared_ptr<const SceneModel> scene,
+      std::shared_ptr<const Randomization> randomization);
   ~Env();
 
   const Observation& Reset(uint64_t seed);
@@ -89,6 +95,8 @@ class Env {
   const EmbodimentSpec& embodiment() const { return scene_->embodiment(); }
   const Task& task() const { return scene_->task(); }
   const mjModel* model() const { return scene_->model(); }
+  // What mj_step and the renderer use: the randomised copy, or model().
+  const mjModel* physics_model() const { return physics_model_ ? physics_model_.get() : model(); }
   const mjData* data() const { return data_.get(); }
   mjData* mutable_data() { return data_.get(); }
   std::shared_ptr<const SceneModel> scene() const { return scene_; }
@@ -113,6 +121,8 @@ class Env {
 
   EnvConfig config_;
   std::shared_ptr<const SceneModel> scene_;
+  std::shared_ptr<const Randomization> randomization_;
+  ModelPtr physics_model_;  // null without randomization
   DataPtr data_;
   std::unique_ptr<PoseDriver> driver_;
   std::unique_ptr<Renderer> renderer_;

@@ -8,11 +8,11 @@
 
 namespace immimic::sim2real {
 
-RobotiqGripper::RobotiqGripper(ByteTransport& transport, uint8_t slave, int timeout_ms)
+RobotiqRtuBus::RobotiqRtuBus(ByteTransport& transport, uint8_t slave, int timeout_ms)
     : transport_(transport), slave_(slave), timeout_ms_(timeout_ms) {}
 
 // Reads until `size` bytes or an exception reply's 5 arrive, within the timeout.
-std::vector<uint8_t> RobotiqGripper::Reply(size_t size) {
+std::vector<uint8_t> RobotiqRtuBus::Reply(size_t size) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
   std::vector<uint8_t> frame;
   while (frame.size() < size) {
@@ -31,25 +31,32 @@ std::vector<uint8_t> RobotiqGripper::Reply(size_t size) {
   return frame;
 }
 
-void RobotiqGripper::Command(const RobotiqCommand& command) {
+void RobotiqRtuBus::WriteCommand(const RobotiqCommand& command) {
   transport_.Write(EncodeRobotiqCommand(command, slave_));
   const std::vector<uint8_t> reply = Reply(kRobotiqCommandReplySize);
   CheckRobotiqCommandReply(reply.data(), reply.size(), slave_);
 }
 
-RobotiqStatus RobotiqGripper::Status() {
+RobotiqStatus RobotiqRtuBus::ReadStatus() {
   transport_.Write(EncodeRobotiqStatusRequest(slave_));
   const std::vector<uint8_t> reply = Reply(kRobotiqStatusReplySize);
   return DecodeRobotiqStatusReply(reply.data(), reply.size(), slave_);
 }
 
+RobotiqGripper::RobotiqGripper(std::unique_ptr<RobotiqBus> bus) : bus_(std::move(bus)) {}
+
+RobotiqGripper::RobotiqGripper(ByteTransport& transport, uint8_t slave, int timeout_ms)
+    : bus_(std::make_unique<RobotiqRtuBus>(transport, slave, timeout_ms)) {}
+
+RobotiqStatus RobotiqGripper::Status() { return bus_->ReadStatus(); }
+
 void RobotiqGripper::Activate(int activation_ms) {
   RobotiqCommand reset;
   reset.speed = reset.force = 0;
-  Command(reset);
+  bus_->WriteCommand(reset);
   RobotiqCommand activate = reset;
   activate.activate = true;
-  Command(activate);
+  bus_->WriteCommand(activate);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(activation_ms);
   for (;;) {
     const RobotiqStatus status = Status();
@@ -71,7 +78,7 @@ void RobotiqGripper::Move(uint8_t position, uint8_t speed, uint8_t force) {
   command.position = position;
   command.speed = speed;
   command.force = force;
-  Command(command);
+  bus_->WriteCommand(command);
 }
 
 }  // namespace immimic::sim2real

@@ -1,17 +1,44 @@
 #pragma once
-// The Robotiq 2F-85 over Modbus RTU on a ByteTransport (an RS-485 adapter's serial port): the
-// activation sequence (rACT = 0, rACT = 1, then status polls until gSTA = 3), position requests
-// and status reads. A missing or malformed reply, a Modbus exception or a gripper fault is a
-// ProtocolError naming it.
+// The Robotiq 2F-85 driver: the activation sequence (rACT = 0, rACT = 1, then status polls until
+// gSTA = 3), position requests and status reads, over a RobotiqBus: Modbus RTU on a ByteTransport
+// (an RS-485 adapter's serial port, here) or Modbus TCP (sim2real/robotiq_modbus_tcp.h). A
+// missing or malformed reply, a Modbus exception or a gripper fault is a ProtocolError naming it.
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "sim2real/robotiq_protocol.h"
 #include "sim2real/serial_port.h"
 
 namespace immimic::sim2real {
 
+// Writes the three command registers and reads the three status registers.
+class RobotiqBus {
+ public:
+  virtual ~RobotiqBus() = default;
+  virtual void WriteCommand(const RobotiqCommand& command) = 0;
+  virtual RobotiqStatus ReadStatus() = 0;
+};
+
+// Modbus RTU frames (sim2real/robotiq_protocol.h) on a byte transport.
+class RobotiqRtuBus : public RobotiqBus {
+ public:
+  RobotiqRtuBus(ByteTransport& transport, uint8_t slave = kRobotiqSlave, int timeout_ms = 50);
+  void WriteCommand(const RobotiqCommand& command) override;
+  RobotiqStatus ReadStatus() override;
+
+ private:
+  std::vector<uint8_t> Reply(size_t size);
+
+  ByteTransport& transport_;
+  uint8_t slave_;
+  int timeout_ms_;
+};
+
 class RobotiqGripper {
  public:
+  explicit RobotiqGripper(std::unique_ptr<RobotiqBus> bus);
+  // Modbus RTU on `transport`.
   RobotiqGripper(ByteTransport& transport, uint8_t slave = kRobotiqSlave, int timeout_ms = 50);
 
   // Resets and activates; throws if gSTA does not reach 3 within `activation_ms`.
@@ -21,12 +48,7 @@ class RobotiqGripper {
   RobotiqStatus Status();
 
  private:
-  void Command(const RobotiqCommand& command);
-  std::vector<uint8_t> Reply(size_t size);
-
-  ByteTransport& transport_;
-  uint8_t slave_;
-  int timeout_ms_;
+  std::unique_ptr<RobotiqBus> bus_;
 };
 
 }  // namespace immimic::sim2real

@@ -64,9 +64,7 @@ std::vector<uint8_t> EncodeRobotiqCommand(const RobotiqCommand& c, uint8_t slave
   AppendWord(&frame, kRobotiqCommandRegister);
   AppendWord(&frame, 3);  // registers
   frame.push_back(6);     // bytes
-  frame.push_back(static_cast<uint8_t>((c.activate ? 0x01 : 0) | (c.go_to ? 0x08 : 0) |
-                                       (c.auto_release ? 0x10 : 0)));
-  frame.insert(frame.end(), {0, 0, c.position, c.speed, c.force});
+  for (uint16_t word : RobotiqCommandRegisters(c)) AppendWord(&frame, word);
   AppendCrc(&frame);
   return frame;
 }
@@ -92,17 +90,8 @@ RobotiqStatus DecodeRobotiqStatusReply(const uint8_t* frame, size_t size, uint8_
     throw ProtocolError("robotiq: status reply: byte count " + std::to_string(frame[2]) +
                         ", expected 6");
   }
-  const uint8_t* b = frame + 3;
-  RobotiqStatus s;
-  s.activated = b[0] & 0x01;
-  s.going = b[0] & 0x08;
-  s.activation_state = (b[0] >> 4) & 0x03;
-  s.object = (b[0] >> 6) & 0x03;
-  s.fault = b[2];
-  s.position_request_echo = b[3];
-  s.position = b[4];
-  s.current = b[5];
-  return s;
+  const uint16_t registers[3] = {Word(frame + 3), Word(frame + 5), Word(frame + 7)};
+  return RobotiqStatusFromRegisters(registers);
 }
 
 RobotiqCommand DecodeRobotiqCommandRequest(const uint8_t* frame, size_t size, uint8_t slave) {
@@ -110,23 +99,57 @@ RobotiqCommand DecodeRobotiqCommandRequest(const uint8_t* frame, size_t size, ui
   if (Word(frame + 2) != kRobotiqCommandRegister || Word(frame + 4) != 3 || frame[6] != 6) {
     throw ProtocolError("robotiq: command request: not the 3 command registers at 0x03E8");
   }
-  RobotiqCommand c;
-  c.activate = frame[7] & 0x01;
-  c.go_to = frame[7] & 0x08;
-  c.auto_release = frame[7] & 0x10;
-  c.position = frame[10];
-  c.speed = frame[11];
-  c.force = frame[12];
-  return c;
+  const uint16_t registers[3] = {Word(frame + 7), Word(frame + 9), Word(frame + 11)};
+  return RobotiqCommandFromRegisters(registers);
 }
 
 std::vector<uint8_t> EncodeRobotiqStatusReply(const RobotiqStatus& s, uint8_t slave) {
   std::vector<uint8_t> frame = {slave, kReadInput, 6};
-  frame.push_back(static_cast<uint8_t>((s.activated ? 0x01 : 0) | (s.going ? 0x08 : 0) |
-                                       (s.activation_state & 0x03) << 4 | (s.object & 0x03) << 6));
-  frame.insert(frame.end(), {0, s.fault, s.position_request_echo, s.position, s.current});
+  for (uint16_t word : RobotiqStatusRegisters(s)) AppendWord(&frame, word);
   AppendCrc(&frame);
   return frame;
+}
+
+std::array<uint16_t, 3> RobotiqCommandRegisters(const RobotiqCommand& c) {
+  const uint8_t action = static_cast<uint8_t>((c.activate ? 0x01 : 0) | (c.go_to ? 0x08 : 0) |
+                                              (c.auto_release ? 0x10 : 0));
+  return {static_cast<uint16_t>(action << 8), c.position,
+          static_cast<uint16_t>(c.speed << 8 | c.force)};
+}
+
+RobotiqCommand RobotiqCommandFromRegisters(const uint16_t* r) {
+  RobotiqCommand c;
+  const uint8_t action = r[0] >> 8;
+  c.activate = action & 0x01;
+  c.go_to = action & 0x08;
+  c.auto_release = action & 0x10;
+  c.position = r[1] & 0xFF;
+  c.speed = r[2] >> 8;
+  c.force = r[2] & 0xFF;
+  return c;
+}
+
+std::array<uint16_t, 3> RobotiqStatusRegisters(const RobotiqStatus& s) {
+  const uint8_t status =
+      static_cast<uint8_t>((s.activated ? 0x01 : 0) | (s.going ? 0x08 : 0) |
+                           (s.activation_state & 0x03) << 4 | (s.object & 0x03) << 6);
+  return {static_cast<uint16_t>(status << 8),
+          static_cast<uint16_t>(s.fault << 8 | s.position_request_echo),
+          static_cast<uint16_t>(s.position << 8 | s.current)};
+}
+
+RobotiqStatus RobotiqStatusFromRegisters(const uint16_t* r) {
+  RobotiqStatus s;
+  const uint8_t status = r[0] >> 8;
+  s.activated = status & 0x01;
+  s.going = status & 0x08;
+  s.activation_state = (status >> 4) & 0x03;
+  s.object = (status >> 6) & 0x03;
+  s.fault = r[1] >> 8;
+  s.position_request_echo = r[1] & 0xFF;
+  s.position = r[2] >> 8;
+  s.current = r[2] & 0xFF;
+  return s;
 }
 
 std::string RobotiqFaultText(uint8_t fault) {

@@ -3,6 +3,7 @@
 // registers at 0x03E8 are written with function 16, its three status registers at 0x07D0 read
 // with function 4. Frames are [slave, function, data..., CRC-16/MODBUS low, high]. Activation:
 // write rACT = 0, then rACT = 1, and poll until gSTA = 3.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -56,6 +57,14 @@ RobotiqCommand DecodeRobotiqCommandRequest(const uint8_t* frame, size_t size,
                                            uint8_t slave = kRobotiqSlave);
 std::vector<uint8_t> EncodeRobotiqStatusReply(const RobotiqStatus& status,
                                               uint8_t slave = kRobotiqSlave);
+
+// The three registers each side holds (what Modbus TCP reads and writes through libmodbus):
+// bytes [action, 0, 0, rPR, rSP, rFR] and [gripper status, 0, fault, gPR, gPO, gCU], big-endian
+// in 16-bit registers.
+std::array<uint16_t, 3> RobotiqCommandRegisters(const RobotiqCommand& command);
+RobotiqCommand RobotiqCommandFromRegisters(const uint16_t* registers);
+std::array<uint16_t, 3> RobotiqStatusRegisters(const RobotiqStatus& status);
+RobotiqStatus RobotiqStatusFromRegisters(const uint16_t* registers);
 
 // "no fault", "activation bit must be set", ... for gFLT.
 std::string RobotiqFaultText(uint8_t fault);

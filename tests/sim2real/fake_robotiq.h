@@ -9,6 +9,7 @@
 #include "sim2real/crc.h"
 #include "sim2real/robotiq_protocol.h"
 #include "tests/sim2real/pty_pair.h"
+#include "tests/sim2real/robotiq_model.h"
 
 namespace immimic::sim2real::testing {
 
@@ -47,35 +48,14 @@ class FakeRobotiq {
       reply = {kRobotiqSlave, static_cast<uint8_t>(frame[1] | 0x80), 0x02};
       AppendCrc(&reply);
     } else if (frame[1] == 16) {
-      Apply(DecodeRobotiqCommandRequest(frame.data(), frame.size()));
+      model_.Apply(DecodeRobotiqCommandRequest(frame.data(), frame.size()), activation_polls);
       reply = {kRobotiqSlave, 16, 0x03, 0xE8, 0x00, 0x03};
       AppendCrc(&reply);
     } else {
-      if (status_.activated && status_.activation_state != 3 && --polls_left_ <= 0) {
-        status_.activation_state = 3;
-      }
-      reply = EncodeRobotiqStatusReply(status_);
+      reply = EncodeRobotiqStatusReply(model_.Poll());
     }
     if (corrupt_next.exchange(false)) reply.back() ^= 0x5A;
     pty_.Write(reply);
-  }
-
-  void Apply(const RobotiqCommand& c) {
-    if (!c.activate) {
-      status_ = {};
-      return;
-    }
-    if (!status_.activated) {
-      status_.activated = true;
-      status_.activation_state = 1;
-      polls_left_ = activation_polls;
-    }
-    status_.going = c.go_to;
-    status_.position_request_echo = c.position;
-    if (c.go_to && status_.activation_state == 3) {
-      status_.position = c.position;
-      status_.object = 3;
-    }
   }
 
   static void AppendCrc(std::vector<uint8_t>* frame) {
@@ -85,8 +65,7 @@ class FakeRobotiq {
   }
 
   PtyMaster pty_;
-  RobotiqStatus status_;
-  int polls_left_ = 0;
+  RobotiqModel model_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
