@@ -53,7 +53,7 @@ IMMIMIC_LANES_INLINE void Store(float* p, const Float<W>& v) {
 
 template <int W>
 IMMIMIC_LANES_INLINE Float<W> Broadcast(float value) {
-  return value - Float<W>{};  // x - 0 is x for every x, -0 included, so this folds away
+  return Float<W>{} + value;
 }
 
 template <int W>

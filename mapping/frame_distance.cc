@@ -257,66 +257,154 @@ struct TileArgs {
   float* out;  // steps x kTileLanes
 };
 
-// lanes first_lane .. first_lane + W - 1 of the action tile
+// U vectors of W lanes taken through the same arithmetic together, operation by operation: the
+// angle is a chain of some 25 dependent operations (Horner's rule for the polynomial), and with
+// one step at a time the out-of-order window fills with operations waiting on it; U independent
+// steps side by side keep the vector units busy. Each lane's arithmetic is unchanged.
+template <int W, int U>
+struct Bundle {
+  lanes::Float<W> v[U];
+};
+
+#define IMMIMIC_BUNDLE_OPERATOR(op)                                                             \
+  template <int W, int U>                                                                       \
+  IMMIMIC_LANES_INLINE Bundle<W, U> operator op(const Bundle<W, U>& a, const Bundle<W, U>& b) { \
+    Bundle<W, U> r;                                                                             \
+    for (int u = 0; u < U; ++u) r.v[u] = a.v[u] op b.v[u];                                      \
+    return r;                                                                                   \
+  }                                                                                             \
+  template <int W, int U>                                                                       \
+  IMMIMIC_LANES_INLINE Bundle<W, U> operator op(float a, const Bundle<W, U>& b) {               \
+    Bundle<W, U> r;                                                                             \
+    for (int u = 0; u < U; ++u) r.v[u] = a op b.v[u];                                           \
+    return r;                                                                                   \
+  }                                                                                             \
+  template <int W, int U>                                                                       \
+  IMMIMIC_LANES_INLINE Bundle<W, U> operator op(const Bundle<W, U>& a, float b) {               \
+    Bundle<W, U> r;                                                                             \
+    for (int u = 0; u < U; ++u) r.v[u] = a.v[u] op b;                                           \
+    return r;                                                                                   \
+  }
+IMMIMIC_BUNDLE_OPERATOR(+)
+IMMIMIC_BUNDLE_OPERATOR(-)
+IMMIMIC_BUNDLE_OPERATOR(*)
+#undef IMMIMIC_BUNDLE_OPERATOR
+
+template <int W, int U>
+struct BundleOps {
+  using B = Bundle<W, U>;
+  static B Abs(const B& a) {
+    B r;
+    for (int u = 0; u < U; ++u) r.v[u] = lanes::Abs<W>(a.v[u]);
+    return r;
+  }
+  static B Sqrt(const B& a) {
+    B r;
+    for (int u = 0; u < U; ++u) r.v[u] = lanes::Sqrt<W>(a.v[u]);
+    return r;
+  }
+  static B FlipSign(const B& s, const B& a) {
+    B r;
+    for (int u = 0; u < U; ++u) r.v[u] = lanes::FlipSignWhereNegative<W>(s.v[u], a.v[u]);
+    return r;
+  }
+};
+
+// steps k .. k + U - 1 of one robot feature
+template <int W, int U>
+IMMIMIC_LANES_INLINE Bundle<W, U> LoadSteps(const float* y, int k) {
+  Bundle<W, U> r;
+  for (int u = 0; u < U; ++u) r.v[u] = lanes::Load<W>(y + k + u);
+  return r;
+}
+
+template <int W, int U>
+IMMIMIC_LANES_INLINE Bundle<W, U> Same(const lanes::Float<W>& a) {
+  Bundle<W, U> r;
+  for (int u = 0; u < U; ++u) r.v[u] = a;
+  return r;
+}
+
+// Human lanes and robot rows of the quaternion and of up to four features.
+template <int W>
+struct TileInputs {
+  lanes::Float<W> qa[4], xf[4];
+  const float* qb[4];
+  const float* yf[4];
+  int features;  // 0 to 4
+};
+
+// out = weighted angle + |x_c - y_c| for the first features, steps [k_begin, k_end), U at a time
+template <int W, int U>
+IMMIMIC_LANES_INLINE int AngleSteps(const TileInputs<W>& in, float rotation_weight, int k_begin,
+                                    int k_end, float* __restrict out) {
+  using B = Bundle<W, U>;
+  const B a0 = Same<W, U>(in.qa[0]), a1 = Same<W, U>(in.qa[1]), a2 = Same<W, U>(in.qa[2]),
+          a3 = Same<W, U>(in.qa[3]);
+  int k = k_begin;
+  for (; k + U <= k_end; k += U) {
+    B sum = WeightedAngle<BundleOps<W, U>>(
+        a0, a1, a2, a3, LoadSteps<W, U>(in.qb[0], k), LoadSteps<W, U>(in.qb[1], k),
+        LoadSteps<W, U>(in.qb[2], k), LoadSteps<W, U>(in.qb[3], k), rotation_weight);
+    for (int c = 0; c < in.features; ++c) {
+      sum = sum + BundleOps<W, U>::Abs(Same<W, U>(in.xf[c]) - LoadSteps<W, U>(in.yf[c], k));
+    }
+    for (int u = 0; u < U; ++u) lanes::Store<W>(out + (k + u) * kTileLanes, sum.v[u]);
+  }
+  return k;
+}
+
+// out += |x_c - y_c| for features [first, last), in that order
+template <int W>
+IMMIMIC_LANES_INLINE void AddFeatures(const float* x, ptrdiff_t x_stride, const float* y,
+                                      ptrdiff_t y_stride, int first, int last, int steps,
+                                      float* __restrict out) {
+  lanes::Float<W> xc[4];
+  const float* yc[4];
+  const int count = last - first;  // 1 to 4
+  for (int c = 0; c < count; ++c) {
+    xc[c] = HumanLanes<W>(x, (first + c) * x_stride);
+    yc[c] = y + (first + c) * y_stride;
+  }
+  for (int k = 0; k < steps; ++k) {
+    float* o = out + k * kTileLanes;
+    lanes::Float<W> sum = lanes::Load<W>(o);
+    if (count == 4) {
+      sum = sum + lanes::Abs<W>(xc[0] - lanes::Load<W>(yc[0] + k));
+      sum = sum + lanes::Abs<W>(xc[1] - lanes::Load<W>(yc[1] + k));
+      sum = sum + lanes::Abs<W>(xc[2] - lanes::Load<W>(yc[2] + k));
+      sum = sum + lanes::Abs<W>(xc[3] - lanes::Load<W>(yc[3] + k));
+    } else {
+      for (int c = 0; c < count; ++c) sum = sum + lanes::Abs<W>(xc[c] - lanes::Load<W>(yc[c] + k));
+    }
+    lanes::Store<W>(o, sum);
+  }
+}
+
+// lanes first_lane .. first_lane + W - 1 of the action tile: the angle and the first four
+// features in one pass (all of a gripper's), then up to four features per pass; the additions
+// keep the row kernel's order, so the same bits
 template <int W>
 IMMIMIC_LANES_INLINE void ActionTilePart(const TileArgs& args, int first_lane) {
-  using lanes::Load;
-  using Float = lanes::Float<W>;
   const float* x = args.x - first_lane;
   const float* y = args.y + first_lane;
   float* __restrict out = args.out + first_lane;
   const int scaled = args.features;
-  const auto human = [&](int feature) {
-    return HumanLanes<W>(x, static_cast<ptrdiff_t>(feature) * args.x_stride);
-  };
-  const auto robot = [&](int feature) {
-    return y + static_cast<ptrdiff_t>(feature) * args.y_stride;
-  };
-  const Float qa0 = human(scaled), qa1 = human(scaled + 1), qa2 = human(scaled + 2),
-              qa3 = human(scaled + 3);
-  const float *qb0 = robot(scaled), *qb1 = robot(scaled + 1), *qb2 = robot(scaled + 2),
-              *qb3 = robot(scaled + 3);
-  // the angle and the first four features in one pass (the common case: gripper, 4 features),
-  // then four features per pass; the additions keep the row kernel's order, so the same bits
-  const int first = std::min(scaled, 4);
-  Float xf[4];
-  const float* yf[4];
-  for (int c = 0; c < first; ++c) {
-    xf[c] = human(c);
-    yf[c] = robot(c);
+  const ptrdiff_t x_stride = args.x_stride, y_stride = args.y_stride;
+  TileInputs<W> in;
+  for (int k = 0; k < 4; ++k) {
+    in.qa[k] = HumanLanes<W>(x, (scaled + k) * x_stride);
+    in.qb[k] = y + (scaled + k) * y_stride;
   }
-  for (int k = 0; k < args.steps; ++k) {
-    Float sum = WeightedAngle<LaneOps<W>>(qa0, qa1, qa2, qa3, Load<W>(qb0 + k), Load<W>(qb1 + k),
-                                          Load<W>(qb2 + k), Load<W>(qb3 + k), args.rotation_weight);
-    if (first == 4) {
-      sum = sum + lanes::Abs<W>(xf[0] - Load<W>(yf[0] + k));
-      sum = sum + lanes::Abs<W>(xf[1] - Load<W>(yf[1] + k));
-      sum = sum + lanes::Abs<W>(xf[2] - Load<W>(yf[2] + k));
-      sum = sum + lanes::Abs<W>(xf[3] - Load<W>(yf[3] + k));
-    } else {
-      for (int c = 0; c < first; ++c) sum = sum + lanes::Abs<W>(xf[c] - Load<W>(yf[c] + k));
-    }
-    lanes::Store<W>(out + k * kTileLanes, sum);
+  in.features = std::min(scaled, 4);
+  for (int c = 0; c < in.features; ++c) {
+    in.xf[c] = HumanLanes<W>(x, c * x_stride);
+    in.yf[c] = y + c * y_stride;
   }
-  int c = first;
-  for (; c + 4 <= scaled; c += 4) {
-    const Float x0 = human(c), x1 = human(c + 1), x2 = human(c + 2), x3 = human(c + 3);
-    const float *y0 = robot(c), *y1 = robot(c + 1), *y2 = robot(c + 2), *y3 = robot(c + 3);
-    for (int k = 0; k < args.steps; ++k) {
-      float* o = out + k * kTileLanes;
-      Float sum = Load<W>(o) + lanes::Abs<W>(x0 - Load<W>(y0 + k));
-      sum = sum + lanes::Abs<W>(x1 - Load<W>(y1 + k));
-      sum = sum + lanes::Abs<W>(x2 - Load<W>(y2 + k));
-      lanes::Store<W>(o, sum + lanes::Abs<W>(x3 - Load<W>(y3 + k)));
-    }
-  }
-  for (; c < scaled; ++c) {
-    const Float xc = human(c);
-    const float* yc = robot(c);
-    for (int k = 0; k < args.steps; ++k) {
-      float* o = out + k * kTileLanes;
-      lanes::Store<W>(o, Load<W>(o) + lanes::Abs<W>(xc - Load<W>(yc + k)));
-    }
+  const int done = AngleSteps<W, 4>(in, args.rotation_weight, 0, args.steps, out);
+  AngleSteps<W, 1>(in, args.rotation_weight, done, args.steps, out);
+  for (int c = in.features; c < scaled; c += 4) {
+    AddFeatures<W>(x, x_stride, y, y_stride, c, std::min(c + 4, scaled), args.steps, out);
   }
 }
 
