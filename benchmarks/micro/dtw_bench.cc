@@ -3,6 +3,8 @@
 // (Allegro, 16 joints), once per instruction set this CPU runs (mapping/dtw_isa.h). Anchor in the
 // same run: a plain two-row DTW loop with the same frame distance, compiled for each instruction
 // set too, so the speed-up over straightforward code can be read on the machine at hand.
+// Time is wall time, CPU the CPU time of all threads of the process (on a shared machine the
+// steadier of the two for one thread).
 // Run: ./build/benchmarks/dtw_benchmarks (add --benchmark_filter=gripper for one embodiment)
 
 #include <algorithm>
@@ -254,19 +256,22 @@ void RegisterAll() {
             ("AllPairsWithPath/" + suffix + "/threads:" + std::to_string(threads)).c_str(),
             [=](benchmark::State& state) { AllPairsWithPath(state, c.hand_joints, isa, threads); })
             ->Unit(benchmark::kMillisecond)
-            ->UseRealTime();
+            ->UseRealTime()
+            ->MeasureProcessCPUTime();
       }
       benchmark::RegisterBenchmark(
           ("AllPairsCostOnly/" + suffix).c_str(),
           [=](benchmark::State& state) { AllPairsCostOnly(state, c.hand_joints, isa); })
           ->Unit(benchmark::kMillisecond)
-          ->UseRealTime();
+          ->UseRealTime()
+          ->MeasureProcessCPUTime();
       for (bool with_path : {false, true}) {
         benchmark::RegisterBenchmark(
             ((with_path ? "PlainTwoRowWithPath/" : "PlainTwoRow/") + suffix).c_str(),
             [=](benchmark::State& state) { PlainTwoRow(state, c.hand_joints, isa, with_path); })
             ->Unit(benchmark::kMillisecond)
-            ->UseRealTime();
+            ->UseRealTime()
+            ->MeasureProcessCPUTime();
       }
     }
   }
