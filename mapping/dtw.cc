@@ -55,8 +55,9 @@ Band MakeBand(int n, int m, const std::optional<int>& window) {
 // Blocks of kLanes human frames are swept by anti-diagonals: at step s, lane l holds row
 // i0 + kLanes - 1 - l at robot frame s + l, so the three cells a cell depends on were computed
 // one step (left: same lane; up: lane l + 1) and two steps (diagonal) earlier and a whole step
-// is one vector operation. Each cell is still cost + min(diagonal, up, left), the textbook
-// recursion, so costs are bit-identical to a row-by-row implementation.
+// is one vector operation per register (one register on AVX-512, two on AVX2, four generic). Each
+// cell is still cost + min(diagonal, up, left), the textbook recursion, so costs are bit-identical
+// to a row-by-row implementation.
 struct BlockSpan {
   int first_step, last_step;
 };
