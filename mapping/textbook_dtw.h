@@ -1,8 +1,8 @@
 #pragma once
 // The textbook DTW: a full (n+1) x (m+1) accumulated-cost table, then a backtrack with dtw.h's tie
 // rule (diagonal, then up, then left). It is the reference the wavefront DTW is tested against
-// bit for bit (tests/mapping/dtw_test.cc) and measured against (benchmarks/micro/dtw_bench.cc);
-// O(n m) memory, not for use.
+// bit for bit (tests/mapping/dtw_test.cc, tests/cmake/aarch64_dtw_check.cc); O(n m) memory, not
+// for use.
 #include <algorithm>
 #include <limits>
 #include <vector>
