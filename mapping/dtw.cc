@@ -97,13 +97,13 @@ template <int W>
 IMMIMIC_LANES_INLINE void StoreCodes(signed char* __restrict out,
                                      const lanes::Mask<W> (&codes)[kLanes / W]) {
   if constexpr (W == 8) {
-    // byte 0 of every 32-bit code of both registers: a few byte shuffles on AVX2, where the
-    // loop below is narrowed lane by lane
+    // codes are 0..2: both registers' codes in bytes 0 and 1 of each lane, then one byte
+    // shuffle (the loop below is narrowed lane by lane on AVX2)
     typedef signed char Bytes32 __attribute__((vector_size(32)));
     typedef signed char Bytes16 __attribute__((vector_size(16)));
-    const Bytes16 bytes = __builtin_shufflevector(reinterpret_cast<Bytes32>(codes[0]),
-                                                  reinterpret_cast<Bytes32>(codes[1]), 0, 4, 8, 12,
-                                                  16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60);
+    const Bytes32 both = reinterpret_cast<Bytes32>(codes[0] | (codes[1] << 8));
+    const Bytes16 bytes = __builtin_shufflevector(both, both, 0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9,
+                                                  13, 17, 21, 25, 29);
     __builtin_memcpy(out, &bytes, sizeof(bytes));
   } else {
     // a plain loop, which the compiler narrows with its target's packs
