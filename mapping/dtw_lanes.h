@@ -6,7 +6,10 @@
 // vector compiled for AVX2 lane by lane, which made that path 4-5x slower than AVX-512.
 //
 // Kernel bodies are templates on W marked IMMIMIC_LANES_INLINE and called from small functions
-// that carry the target attribute: inlined there, they are compiled for that target.
+// that carry the target attribute: inlined there, they are compiled for that target. One
+// exception: GCC 12 splits vector comparisons inlined into an AVX-512 function lane by lane, so
+// the helpers here compare only in Min (which GCC turns into a min instruction first) and the
+// AVX-512 sweep is written out (mapping/dtw.cc).
 
 #include <cstddef>
 #include <cstdint>
@@ -26,7 +29,7 @@
 
 namespace immimic::mapping::lanes {
 
-// W floats, W 32-bit masks (-1 true, 0 false), W bytes
+// W floats and W 32-bit masks (-1 true, 0 false)
 template <int W>
 struct Vec {
   static_assert(kTileLanes % W == 0, "a step is a whole number of vectors");
