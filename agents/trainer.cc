@@ -262,15 +262,16 @@ struct ResumeState {
 void SaveResume(const fs::path& dir, DiffusionPolicy& model, DiffusionPolicy& ema,
                 torch::optim::AdamW& optimizer, const ResumeState& state) {
   fs::create_directories(dir);
-  const std::string model_tmp = core::TemporaryPathFor((dir / "model.pt").string());
-  const std::string ema_tmp = core::TemporaryPathFor((dir / "ema.pt").string());
-  const std::string optim_tmp = core::TemporaryPathFor((dir / "optimizer.pt").string());
-  torch::save(model, model_tmp);
-  torch::save(ema, ema_tmp);
-  torch::save(optimizer, optim_tmp);
-  core::CommitTemporary(model_tmp, (dir / "model.pt").string());
-  core::CommitTemporary(ema_tmp, (dir / "ema.pt").string());
-  core::CommitTemporary(optim_tmp, (dir / "optimizer.pt").string());
+  // through memory: LibTorch's file writer throws from a destructor when a write fails (a full
+  // disk), which ends the process; WriteFileAtomically reports it as an error instead
+  auto save = [&dir](const auto& object, const char* name) {
+    std::ostringstream bytes;
+    torch::save(object, bytes);
+    core::WriteFileAtomically((dir / name).string(), bytes.str());
+  };
+  save(model, "model.pt");
+  save(ema, "ema.pt");
+  save(optimizer, "optimizer.pt");
   // state.json last: it names the epoch the two files above belong to
   nlohmann::json json = {
       {"epoch", state.epoch}, {"steps", state.steps}, {"loss_rows", state.loss_rows}};

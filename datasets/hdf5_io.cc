@@ -79,6 +79,8 @@ std::string TakeHdf5Message() {
   std::string message;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, TakeInnermost, &message);
   H5Eclear2(H5E_DEFAULT);
+  // HDF5's I/O messages span lines; errors are printed as one line
+  std::replace(message.begin(), message.end(), '\n', ' ');
   return message.empty() ? "no detail from HDF5" : message;
 }
 

@@ -156,22 +156,27 @@ IMMIMIC_LANES_INLINE void SweepChunkBody(const ChunkArgs& args) {
 #if defined(__x86_64__)
 // AVX-512: the same recursion written out for one 16-float register. GCC 12 splits vector
 // comparisons inlined from a template into a function compiled for AVX-512 lane by lane, so this
-// copy keeps them in the function itself.
+// copy keeps them in the function itself; and no 512-bit vector crosses a call (the lanes::
+// helpers), which clang refuses outside a function compiled for AVX-512.
 IMMIMIC_TARGET_AVX512 void SweepChunkAvx512(const ChunkArgs& args) {
+  static_assert(kLanes == 16, "the shuffle below is written for 16 lanes");
   using Float = lanes::Float<kLanes>;
   typedef signed char Bytes __attribute__((vector_size(kLanes)));
   const CostValue* __restrict tile = args.tile;
   const CostValue* __restrict above = args.above;
   CostValue* __restrict below = args.below;
   signed char* __restrict predecessor = args.predecessor;
-  Float left = lanes::Load<kLanes>(args.state->left);
-  Float diagonal = lanes::Load<kLanes>(args.state->diagonal);
+  Float left, diagonal, tile_step;
+  __builtin_memcpy(&left, args.state->left, sizeof(left));
+  __builtin_memcpy(&diagonal, args.state->diagonal, sizeof(diagonal));
   for (int k = 0; k < args.steps; ++k) {
     const int s = args.first + k;
-    const Float up = lanes::ShiftIn<kLanes>(left, lanes::Broadcast<kLanes>(above[s + 2 * kLanes]));
+    // lanes 1..15 of left, then the row above's next cell (lanes::ShiftIn)
+    const Float up = __builtin_shufflevector(left, Float{} + above[s + 2 * kLanes], 1, 2, 3, 4, 5,
+                                             6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
     const Float diagonal_or_left = diagonal < left ? diagonal : left;
-    const Float cell =
-        lanes::Load<kLanes>(tile + k * kLanes) + (up < diagonal_or_left ? up : diagonal_or_left);
+    __builtin_memcpy(&tile_step, tile + k * kLanes, sizeof(tile_step));
+    const Float cell = tile_step + (up < diagonal_or_left ? up : diagonal_or_left);
     if (predecessor) {
       const lanes::Mask<kLanes> not_diagonal = ~((diagonal <= up) & (diagonal <= left));
       const lanes::Mask<kLanes> code = not_diagonal & (kFromLeft + (up <= left));
@@ -182,8 +187,8 @@ IMMIMIC_TARGET_AVX512 void SweepChunkAvx512(const ChunkArgs& args) {
     diagonal = up;
     left = cell;
   }
-  lanes::Store<kLanes>(args.state->left, left);
-  lanes::Store<kLanes>(args.state->diagonal, diagonal);
+  __builtin_memcpy(args.state->left, &left, sizeof(left));
+  __builtin_memcpy(args.state->diagonal, &diagonal, sizeof(diagonal));
 }
 
 IMMIMIC_TARGET_AVX2 void SweepChunkAvx2(const ChunkArgs& args) { SweepChunkBody<8>(args); }

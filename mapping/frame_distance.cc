@@ -3,7 +3,11 @@
 #pragma GCC diagnostic ignored "-Wpsabi"
 // No fused multiply-add: the AVX-512 and arm64 kernels would contract a * b + c where the AVX2 and
 // SSE2 ones cannot, and the instruction sets would no longer give the same bits (dtw_isa.h).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#else
 #pragma GCC optimize("fp-contract=off")
+#endif
 
 #include "mapping/frame_distance.h"
 

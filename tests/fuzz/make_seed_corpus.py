@@ -1,0 +1,162 @@
+#!/usr/bin/python3
+"""Writes the fuzz targets' seed corpus (tests/fuzz/corpus/): valid inputs of every format, each
+prefixed with the byte that picks its parser in the target. Protocol frames are built here from
+the protocols' rules; configs, MJCF parts and manifests are copied from the repository; HDF5
+datasets and alignment files are made by the immimic executable, a bridge log by the datasets
+tests (their stream-log round trip).
+
+Usage: tests/fuzz/make_seed_corpus.py build/cli/immimic build/tests/datasets/datasets_tests
+"""
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
+
+
+def write(target, name, selector, payload):
+    os.makedirs(os.path.join(CORPUS, target), exist_ok=True)
+    with open(os.path.join(CORPUS, target, name), "wb") as f:
+        f.write(bytes([selector]) + payload)
+
+
+def crc16_modbus(data):
+    crc = 0xFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return struct.pack("<H", crc)
+
+
+def crc16_dynamixel(data):
+    crc = 0
+    for b in data:
+        crc ^= b << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x8005) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
+    return struct.pack("<H", crc)
+
+
+def protocols():
+    status = bytes([9, 4, 6, 0xF9, 0, 0, 200, 198, 12])
+    write("protocols", "robotiq_status", 0, status + crc16_modbus(status))
+    ack = bytes([9, 16, 0x03, 0xE8, 0, 3])
+    write("protocols", "robotiq_ack", 1, ack + crc16_modbus(ack))
+    request = bytes([9, 16, 0x03, 0xE8, 0, 3, 6, 9, 0, 0, 255, 255, 255])
+    write("protocols", "robotiq_request", 2, request + crc16_modbus(request))
+    command = b"IMAC" + struct.pack("<HHI3d4d", 1, 1, 5, 0.5, 0.0, 1.0, 0, 1, 0, 0)
+    write("protocols", "arm_command", 3, command)
+    state = b"IMAS" + struct.pack("<HHId3d4d7d", 1, 0, 5, 1.5, 0.5, 0, 1, 0, 1, 0, 0, *[0.1] * 7)
+    write("protocols", "arm_state", 4, state)
+    ping_status = bytes([0xFF, 0xFF, 0xFD, 0, 1, 7, 0, 0x55, 0, 0x06, 0x04, 0x26])
+    packet = ping_status + crc16_dynamixel(ping_status)
+    write("protocols", "dynamixel_stream", 5, b"\x00\x13" + packet + packet[:5])
+    write("protocols", "dynamixel_packet", 6, packet)
+    frame = bytes([0x50, 0x10]) + struct.pack("<6h", 100, 200, 300, 400, 500, -600)
+    frame += bytes([(-sum(frame)) & 0xFF])
+    stuffed = bytearray([0x7E])
+    for b in frame:
+        stuffed += bytes([0x7D, b ^ 0x20]) if b in (0x7E, 0x7D) else bytes([b])
+    write("protocols", "ability_frame", 7, bytes(stuffed + b"\x7e"))
+
+
+def configs():
+    sources = [(0, "env", ["default"]), (1, "embodiments", None), (2, "randomization", None),
+               (3, "retarget", None), (4, "hardware", None)]
+    for selector, folder, names in sources:
+        directory = os.path.join(ROOT, "configs", folder)
+        for file in sorted(os.listdir(directory)):
+            stem = file[:-5]
+            if file.endswith(".yaml") and (names is None or stem in names):
+                with open(os.path.join(directory, file), "rb") as f:
+                    write("configs", f"{folder}_{stem}", selector, f.read())
+
+
+def bridge_log(datasets_tests):
+    subprocess.run([datasets_tests, "--gtest_filter=StreamLog.ReadsBackWhatWasWritten"],
+                   check=True, capture_output=True)
+    folder = os.path.join(tempfile.gettempdir(), "immimic_stream_log_test")
+    newest = max((os.path.join(folder, f) for f in os.listdir(folder) if f.startswith("roundtrip")),
+                 key=os.path.getmtime)
+    with open(newest, "rb") as f:
+        write("files", "bridge_log", 2, f.read())
+
+
+def shrink(path, frames=3):
+    """Keeps the first frames of every demo, so that the seed is small enough to mutate fast."""
+    import h5py
+    with h5py.File(path, "r+") as f:
+        total = 0
+        for demo in f["data"].values():
+            long = []
+            demo.visititems(lambda name, node: long.append(node) if isinstance(
+                node, h5py.Dataset) and node.shape and node.shape[0] > frames else None)
+            for node in long:  # not while visiting: deleting under visititems crashes h5py
+                data, parent, leaf = node[:frames], node.parent, node.name.rsplit("/", 1)[-1]
+                del parent[leaf]
+                parent.create_dataset(leaf, data=data)
+            demo.attrs["num_samples"] = frames
+            demo.attrs["model_file"] = b"<mujoco/>"  # the scene's MJCF: 200 kB the reader only copies
+            total += frames
+        f["data"].attrs["total"] = total
+    # deleted datasets leave their space behind: copy into a fresh file
+    compact = path + ".compact"
+    with h5py.File(path, "r") as src, h5py.File(compact, "w") as dst:
+        copy_tree(src, dst)
+    os.replace(compact, path)
+
+
+def copy_tree(src, dst):
+    """Group by group (h5py's Group.copy, HDF5's H5Ocopy, crashes on these files)."""
+    import h5py
+    for key, value in src.attrs.items():
+        dst.attrs[key] = value
+    for key, node in src.items():
+        if isinstance(node, h5py.Group):
+            copy_tree(node, dst.create_group(key))
+        else:
+            dst.create_dataset(key, data=node[()])
+            for attr, value in node.attrs.items():
+                dst[key].attrs[attr] = value
+
+
+def files(immimic):
+    with tempfile.TemporaryDirectory() as tmp:
+        robot = os.path.join(tmp, "robot.hdf5")
+        human = os.path.join(tmp, "human.hdf5")
+        run = lambda *args: subprocess.run([immimic, *args], check=True, capture_output=True)
+        common = ["--task", "pick_place", "--episodes", "1", "--seed", "3", "--width", "8",
+                  "--height", "8", "--threads", "1"]
+        run("demos", "--embodiment", "robotiq", "--style", "human", *common, "--out", robot)
+        run("demos", "--embodiment", "human", *common, "--out", human)
+        retargeted = os.path.join(tmp, "retargeted.hdf5")
+        run("retarget", "--human", human, "--embodiment", "robotiq", "--out", retargeted)
+        alignment = os.path.join(tmp, "alignment.json")
+        run("map", "--human", retargeted, "--robot", robot, "--out", alignment)
+        for name, path in [("robot", robot), ("human", human), ("retargeted", retargeted)]:
+            shrink(path)
+            with open(path, "rb") as f:
+                write("files", f"dataset_{name}", 0, f.read())
+        with open(alignment, "rb") as f:
+            write("files", "alignment", 1, f.read())
+    manifest = {"format": "immimic-bundle", "format_version": 1, "software_version": "0.1.0",
+                "embodiment": "robotiq", "task": "pick_place", "method": "robot_only",
+                "files": {"run/run.json":
+                          "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"}}
+    write("files", "bundle_manifest", 3, json.dumps(manifest).encode())
+    objects = os.path.join(ROOT, "assets", "objects")
+    for file in sorted(os.listdir(objects))[:4]:
+        with open(os.path.join(objects, file), "rb") as f:
+            write("files", f"mjcf_{file[:-4]}", 4, f.read())
+
+
+if __name__ == "__main__":
+    protocols()
+    configs()
+    files(os.path.abspath(sys.argv[1]))
+    bridge_log(os.path.abspath(sys.argv[2]))
