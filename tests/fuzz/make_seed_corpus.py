@@ -63,6 +63,10 @@ def protocols():
     for b in frame:
         stuffed += bytes([0x7D, b ^ 0x20]) if b in (0x7E, 0x7D) else bytes([b])
     write("protocols", "ability_frame", 7, bytes(stuffed + b"\x7e"))
+    positions = struct.pack("<HBB4h", 0x21 << 2, 1 << 1, 8, 10, -20, 30, -40)
+    write("protocols", "allegro_positions", 8, positions)
+    torque = struct.pack("<HBB4h", 0x62 << 2, 0, 8, 1, -2, 300, -32768)
+    write("protocols", "allegro_request", 9, torque)
 
 
 def configs():

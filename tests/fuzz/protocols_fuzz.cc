@@ -1,9 +1,12 @@
-// Every device parser of sim2real/ on arbitrary bytes: the first byte picks the parser. Bad bytes
+// Every device parser of sim2real/ on arbitrary bytes (CAN frames as [id low, id high, flags,
+// size, 8 data bytes]): the first byte picks the parser. Bad bytes
 // must end in ProtocolError, never in a crash or another exception.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
 #include "sim2real/ability_protocol.h"
+#include "sim2real/allegro_protocol.h"
 #include "sim2real/arm_protocol.h"
 #include "sim2real/dynamixel_protocol.h"
 #include "sim2real/protocol_error.h"
@@ -16,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t* bytes = data + 1;
   const size_t n = size - 1;
   try {
-    switch (data[0] % 8) {
+    switch (data[0] % 10) {
       case 0:
         DecodeRobotiqStatusReply(bytes, n);
         break;
@@ -42,6 +45,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 6:
         DecodeDynamixelPacket(bytes, n);
         break;
+      case 8:
+      case 9: {
+        if (n < 12) break;
+        CanFrame frame;  // [id low, id high, flags, size, 8 data bytes]
+        frame.id = static_cast<uint32_t>(bytes[0] | (bytes[1] & 0x07) << 8);
+        frame.remote = bytes[2] & 1;
+        frame.size = bytes[3];
+        std::copy(bytes + 4, bytes + 12, frame.data.begin());
+        if (data[0] % 10 == 8) {
+          DecodeAllegroPositions(frame, bytes[2] >> 1 & 3);
+        } else {
+          DecodeAllegroRequest(frame);
+        }
+        break;
+      }
       default: {
         PppDeframer deframer;
         for (size_t i = 0; i < n; ++i) {
