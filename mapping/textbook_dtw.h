@@ -25,6 +25,7 @@ DtwResult TextbookDtw(int n, int m, const CellCost& cost) {
       at(i, j) = static_cast<Value>(cost(i - 1, j - 1)) +
                  std::min({at(i - 1, j - 1), at(i - 1, j), at(i, j - 1)});
   DtwResult result{at(n, m), {}};
+  if (!(result.cost < inf)) return result;  // the band admits no path: nothing to trace back
   int i = n, j = m;
   result.path.emplace_back(i - 1, j - 1);
   while (i > 1 || j > 1) {

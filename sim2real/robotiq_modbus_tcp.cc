@@ -15,7 +15,12 @@ RobotiqTcpBus::RobotiqTcpBus(const std::string& host, int port, int unit, int ti
   modbus_set_slave(context_, unit);
   modbus_set_response_timeout(context_, static_cast<uint32_t>(timeout_ms / 1000),
                               static_cast<uint32_t>(timeout_ms % 1000) * 1000);
-  if (modbus_connect(context_) != 0) Fail("cannot connect");
+  if (modbus_connect(context_) != 0) {
+    const std::string reason = modbus_strerror(errno);
+    modbus_free(context_);  // the destructor does not run for a constructor that throws
+    context_ = nullptr;
+    throw ProtocolError(where_ + ": cannot connect (" + reason + ")");
+  }
 }
 
 RobotiqTcpBus::~RobotiqTcpBus() {
