@@ -705,7 +705,11 @@ TrainSummary WriteFinishedRun(const TrainOptions& options, const RunInputs& in, 
                         {"robot_time_compression", in.robot_pace},
                         {"robot_frames", in.robot.frames()},
                         {"robot_frames_dropped", in.recorded_robot_frames - in.robot.frames()},
-                        {"env_args", nlohmann::json::parse(in.robot.env_args)}};
+                        {"env_args", nlohmann::json::parse(in.robot.env_args)},
+                        {"threads", in.train.threads},
+                        {"reproducible_with",
+                         "the same seed, data, build, CPU vector extensions (AVX2 or AVX-512) "
+                         "and LibTorch thread count (threads)"}};
   WriteText(partial / "run.json", run.dump(2) + "\n");
   fs::remove_all(partial / "resume");
   fs::rename(partial, options.out_dir);

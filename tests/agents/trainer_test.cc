@@ -214,6 +214,10 @@ TEST_F(TrainerTest, HumanTimeStretchResamplesHumanVideos) {
   // auto: mean robot demo length (12 + 10) / 2 over mean human length (6 + 5 + 7) / 3
   const auto summary = nlohmann::json::parse(core::ReadFile((run / "run.json").string()));
   EXPECT_NEAR(summary.at("human_time_stretch").get<double>(), 11.0 / 6.0, 1e-12);
+  // what the weights depend on is recorded with them
+  EXPECT_GT(summary.at("threads").get<int>(), 0);
+  EXPECT_NE(summary.at("reproducible_with").get<std::string>().find("thread count"),
+            std::string::npos);
   EXPECT_NE(core::ReadFile((run / "config.yaml").string()).find("human_time_stretch: auto"),
             std::string::npos);
   std::ofstream(dir_ / "two.yaml") << "human_time_stretch: 2.5\n";
