@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 #include "tests/sim2real/robotiq_model.h"
@@ -40,6 +41,10 @@ class FakeRobotiqTcp {
 
   std::atomic<bool> silent{false}, exception_next{false};
   std::atomic<int> activation_polls{3};
+  // Hardware in the loop (tests/sim2real/hil_test.cc): each command also goes to `on_command`,
+  // and `measured_position` replaces the status's gPO. Set before the first request.
+  std::function<void(const RobotiqCommand&)> on_command;
+  std::function<uint8_t()> measured_position;
 
  private:
   static bool Readable(int socket) {
@@ -70,12 +75,16 @@ class FakeRobotiqTcp {
     }
     const uint8_t function = query[header];
     if (function == MODBUS_FC_READ_INPUT_REGISTERS) {
-      const std::array<uint16_t, 3> status = RobotiqStatusRegisters(model_.Poll());
+      RobotiqStatus polled = model_.Poll();
+      if (measured_position) polled.position = measured_position();
+      const std::array<uint16_t, 3> status = RobotiqStatusRegisters(polled);
       std::copy(status.begin(), status.end(), map_->tab_input_registers);
     }
     modbus_reply(context_, query, size, map_);
     if (function == MODBUS_FC_WRITE_MULTIPLE_REGISTERS) {
-      model_.Apply(RobotiqCommandFromRegisters(map_->tab_registers), activation_polls);
+      const RobotiqCommand command = RobotiqCommandFromRegisters(map_->tab_registers);
+      model_.Apply(command, activation_polls);
+      if (on_command) on_command(command);
     }
   }
 

@@ -1,0 +1,64 @@
+#include "sim2real/device_rig.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/rotation.h"
+#include "sim2real/protocol_error.h"
+
+namespace immimic::sim2real {
+
+RobotiqHandDevice::RobotiqHandDevice(RobotiqGripper& gripper, const envs::HandDimension& dimension)
+    : gripper_(gripper), open_(dimension.open), closed_(dimension.closed) {}
+
+uint8_t RobotiqHandDevice::ToPosition(double value) const {
+  const double fraction = std::clamp((value - open_) / (closed_ - open_), 0.0, 1.0);
+  return static_cast<uint8_t>(std::lround(fraction * 255.0));
+}
+
+double RobotiqHandDevice::FromPosition(uint8_t position) const {
+  return open_ + (closed_ - open_) * position / 255.0;
+}
+
+Eigen::VectorXd RobotiqHandDevice::Read() {
+  return Eigen::VectorXd::Constant(1, FromPosition(gripper_.Status().position));
+}
+
+void RobotiqHandDevice::Send(const Eigen::VectorXd& hand) { gripper_.Move(ToPosition(hand[0])); }
+
+DeviceState DeviceRig::Read(double now) {
+  try {
+    ArmState arm = fresh_ ? *fresh_ : arm_.Exchange(ArmCommand{});  // default: a hold command
+    fresh_.reset();
+    if (arm.fault || arm.estop) {
+      throw DeviceError(std::string("arm controller reports ") +
+                        (arm.estop ? "its e-stop" : "a fault"));
+    }
+    DeviceState state;
+    state.stamp = now;
+    state.measured.tcp_position = arm.position;
+    state.measured.tcp_orientation =
+        Eigen::Quaterniond(arm.quaternion_wxyz[0], arm.quaternion_wxyz[1], arm.quaternion_wxyz[2],
+                           arm.quaternion_wxyz[3]);
+    state.measured.hand = hand_.Read();
+    return state;
+  } catch (const ProtocolError& e) {
+    throw DeviceError(e.what());
+  }
+}
+
+void DeviceRig::Send(const Eigen::VectorXd& command) {
+  ArmCommand target;
+  target.kind = ArmCommandKind::kPoseTarget;
+  target.position = command.head<3>();
+  const Eigen::Quaterniond q(Eigen::AngleAxisd(core::MatrixFromAxisAngle(command.segment<3>(3))));
+  target.quaternion_wxyz = {q.w(), q.x(), q.y(), q.z()};
+  try {
+    hand_.Send(command.tail(command.size() - 6));  // first: the arm's reply closes the step
+    fresh_ = arm_.Exchange(target);
+  } catch (const ProtocolError& e) {
+    throw DeviceError(e.what());
+  }
+}
+
+}  // namespace immimic::sim2real

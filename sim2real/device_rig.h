@@ -1,0 +1,51 @@
+#pragma once
+// A rig of real devices as the bridge sees it (sim2real/devices.h): the arm behind the arm link
+// (sim2real/arm_link.h) and an end-effector behind a HandDevice. Each Send carries the pose
+// target to the arm controller and gets its state back in the same exchange; a Read with no Send
+// since the last one (the first step, a dry run) asks for the state with a hold command, which
+// keeps the arm where it is.
+#include <optional>
+
+#include "envs/embodiment_spec.h"
+#include "sim2real/arm_link.h"
+#include "sim2real/devices.h"
+#include "sim2real/robotiq_gripper.h"
+
+namespace immimic::sim2real {
+
+// The end-effector's dimensions in the embodiment's units (configs/embodiments/<name>.yaml).
+class HandDevice {
+ public:
+  virtual ~HandDevice() = default;
+  virtual Eigen::VectorXd Read() = 0;                  // throws ProtocolError
+  virtual void Send(const Eigen::VectorXd& hand) = 0;  // throws ProtocolError
+};
+
+// The Robotiq 2F-85's one dimension: the embodiment's open value is position 0, closed is 255.
+class RobotiqHandDevice : public HandDevice {
+ public:
+  RobotiqHandDevice(RobotiqGripper& gripper, const envs::HandDimension& dimension);
+  Eigen::VectorXd Read() override;
+  void Send(const Eigen::VectorXd& hand) override;
+  uint8_t ToPosition(double value) const;
+  double FromPosition(uint8_t position) const;
+
+ private:
+  RobotiqGripper& gripper_;
+  double open_, closed_;
+};
+
+class DeviceRig : public RobotDevices {
+ public:
+  DeviceRig(ArmLink& arm, HandDevice& hand) : arm_(arm), hand_(hand) {}
+  // Protocol errors and timeouts come out as DeviceError, which stops the bridge safely.
+  DeviceState Read(double now) override;
+  void Send(const Eigen::VectorXd& command) override;
+
+ private:
+  ArmLink& arm_;
+  HandDevice& hand_;
+  std::optional<ArmState> fresh_;  // the state the last Send brought back, not yet read
+};
+
+}  // namespace immimic::sim2real
