@@ -263,6 +263,9 @@ py::dict RunEnvConfig(const std::string& run_dir) {
 }
 
 }  // namespace
+
+void RegisterDataBindings(py::module_& m);  // python/data_bindings.cc
+
 }  // namespace immimic::python
 
 PYBIND11_MODULE(_immimic, m) {
@@ -305,4 +308,5 @@ PYBIND11_MODULE(_immimic, m) {
   m.def("load_policy", &python::LoadPolicy, py::arg("run_dir"), py::arg("replan_every") = 8,
         py::arg("ensemble_decay") = 0.0);
   m.def("run_env_config", &python::RunEnvConfig, py::arg("run_dir"));
+  python::RegisterDataBindings(m);
 }

@@ -9,10 +9,12 @@ the scripted experts and trained runs as policies (docs/python.md).
 import numpy as np
 
 from . import _immimic
-from ._immimic import ConfigError, Error, InputError, episode_seed
+from ._immimic import (ConfigError, Error, InputError, VideoWriter, episode_seed, replay_dataset,
+                       validate_dataset)
 
 __all__ = ["make", "make_vec", "VecEnv", "expert", "load_policy", "list_tasks", "list_embodiments", "list_methods",
-           "Box", "ImmimicEnv", "episode_seed", "Error", "InputError", "ConfigError"]
+           "Box", "ImmimicEnv", "episode_seed", "Error", "InputError", "ConfigError",
+           "validate_dataset", "replay_dataset", "VideoWriter"]
 
 try:  # a real gymnasium.Env where gymnasium is installed; the same API without it
     import gymnasium as _gymnasium

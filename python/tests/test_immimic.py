@@ -1,6 +1,7 @@
 """The Python API against the C++ side: registries, determinism, spaces, errors, and the same
 actions as `immimic eval` for a scripted expert and for a trained run (docs/python.md)."""
 import csv
+import json
 import os
 import subprocess
 
@@ -87,7 +88,10 @@ def test_the_expert_acts_as_in_immimic_eval_and_succeeds(tmp_path):
     assert info["success"], info
 
 
-def test_a_trained_run_acts_as_in_immimic_eval(tmp_path):
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A tiny run trained once for the module: (run folder, its robot demos)."""
+    tmp_path = tmp_path_factory.mktemp("trained")
     demos = tmp_path / "robot.hdf5"
     run_cli("demos", "--task", "push", "--embodiment", "robotiq", "--episodes", "1", "--seed",
             "3", "--width", "32", "--height", "32", "--threads", "1", "--out", str(demos))
@@ -101,6 +105,11 @@ def test_a_trained_run_acts_as_in_immimic_eval(tmp_path):
     run = tmp_path / "run"
     run_cli("train", "--method", "robot_only", "--robot", str(demos), "--config",
             str(tmp_path / "train.yaml"), "--out", str(run))
+    return run, demos
+
+
+def test_a_trained_run_acts_as_in_immimic_eval(trained, tmp_path):
+    run, _ = trained
     trace = tmp_path / "trace.csv"
     run_cli("eval", "--run", str(run), "--episodes", "1", "--seed", "5", "--max-steps", "12",
             "--replan-every", "2", "--ensemble-decay", "0", "--threads", "1", "--trace",
@@ -145,3 +154,57 @@ def test_a_vector_env_steps_as_its_envs_one_by_one():
             assert np.array_equal(obs[i]["eef_pose"], o["eef_pose"]) and rewards[i] == r
     with pytest.raises(ValueError, match="3 x 7"):
         vec.step(np.zeros((2, 7)))
+
+
+def test_dataset_helpers_validate_and_replay(trained, tmp_path):
+    _, demos = trained
+    summary = immimic.validate_dataset(str(demos))
+    assert summary["demos"] == 1 and not summary["human"]
+    assert summary["lengths"][0] == summary["total"] > 0
+    replay = immimic.replay_dataset(str(demos), 0)
+    assert replay["mode"] == "actions"
+    assert replay["max_state_divergence"] == 0.0  # exact replay, as `immimic replay` reports
+    assert replay["replay_success"] == replay["stored_success"]
+    broken = tmp_path / "broken.hdf5"
+    broken.write_bytes(demos.read_bytes()[:5000])
+    with pytest.raises(immimic.InputError):
+        immimic.validate_dataset(str(broken))
+    with pytest.raises(immimic.InputError):
+        immimic.replay_dataset(str(demos), 3)
+
+
+def test_the_video_and_evaluation_examples_run(trained, tmp_path):
+    root = os.environ["IMMIMIC_ROOT"]
+    video = tmp_path / "expert.mp4"
+    out = subprocess.run(["/usr/bin/python3", f"{root}/examples/python/expert_video.py",
+                          "--task", "push", "--embodiment", "fin_ray", "--seed", "1", "--size",
+                          "64", "--out", str(video)],
+                         check=True, capture_output=True, text=True).stdout
+    assert "success True" in out and video.stat().st_size > 1000, out
+    run, _ = trained
+    out = subprocess.run(["/usr/bin/python3", f"{root}/examples/python/evaluate_run.py", str(run),
+                          "--episodes", "2", "--max-steps", "10", "--replan-every", "2"],
+                         check=True, capture_output=True, text=True).stdout
+    assert "success " in out and out.strip().endswith("/2"), out
+    with pytest.raises(immimic.InputError):
+        immimic.VideoWriter(str(tmp_path / "v.mp4"), 8, 8).add(np.zeros((4, 4), np.uint8))
+
+
+@pytest.mark.parametrize("task", immimic.list_tasks())
+def test_the_expert_succeeds_from_python_where_it_does_in_cpp(task):
+    """One seed per cell, human pace: Python's episode ends as the CLI's does."""
+    for embodiment in immimic.list_embodiments():
+        cli = run_cli("eval", "--expert", "human", "--task", task, "--embodiment", embodiment,
+                      "--episodes", "1", "--seed", "7", "--threads", "1", "--width", "32",
+                      "--height", "32")
+        expected = json.loads(cli)["per_episode"][0]["success"]
+        env = immimic.make(task, embodiment, images=False)
+        seed = immimic.episode_seed(7, 0)
+        obs, _ = env.reset(seed=seed)
+        policy = immimic.expert(env, "human")
+        policy.reset(seed)
+        terminated = truncated = False
+        info = {"success": False}
+        while not (terminated or truncated):
+            obs, _, terminated, truncated, info = env.step(policy.act(obs))
+        assert info["success"] == expected, (task, embodiment)
