@@ -5,42 +5,17 @@
 // frame at 115200 baud is 1.3 ms on the wire alone); these figures are the software's share.
 #include <benchmark/benchmark.h>
 
-#include <atomic>
-#include <thread>
-
 #include "sim2real/arm_link.h"
 #include "sim2real/dynamixel_servo.h"
 #include "sim2real/robotiq_gripper.h"
 #include "sim2real/robotiq_modbus_tcp.h"
+#include "tests/sim2real/fake_arm_controller.h"
 #include "tests/sim2real/fake_dynamixel.h"
 #include "tests/sim2real/fake_robotiq.h"
 #include "tests/sim2real/fake_robotiq_tcp.h"
 
 namespace immimic::sim2real {
 namespace {
-
-class ServedArm {
- public:
-  explicit ServedArm(const ArmServerConfig& config)
-      : server_(config, [](const ArmCommand& c) {
-          ArmState s;
-          s.position = c.position;
-          return s;
-        }),
-        thread_([this] {
-          while (!stop_) server_.ServeOne(20);
-        }) {}
-  ~ServedArm() {
-    stop_ = true;
-    thread_.join();
-  }
-  std::string endpoint() const { return server_.endpoint(); }
-
- private:
-  ArmServer server_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
 
 ArmCommand Target() {
   ArmCommand c;
@@ -52,7 +27,7 @@ ArmCommand Target() {
 void ArmLinkPlain(benchmark::State& state) {
   ArmServerConfig server;
   server.endpoint = "tcp://127.0.0.1:*";
-  ServedArm arm(server);
+  testing::FakeArmController arm(server);
   ArmLinkConfig config;
   config.endpoint = arm.endpoint();
   ArmLink link(config);
@@ -68,7 +43,7 @@ void ArmLinkCurve(benchmark::State& state) {
   server.server_public = server_public;
   server.server_secret = server_secret;
   server.allowed_client_keys = {client_public};
-  ServedArm arm(server);
+  testing::FakeArmController arm(server);
   ArmLinkConfig config;
   config.endpoint = arm.endpoint();
   config.curve = {server_public, client_public, client_secret};

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "sim2real/devices.h"
 #include "sim2real/protocol_error.h"
+#include "tests/sim2real/fake_arm_controller.h"
 
 namespace immimic::sim2real {
 namespace {
@@ -91,35 +92,7 @@ TEST(ArmProtocol, RejectsMalformedCommands) {
   EXPECT_NE(DecodeError(bad).find("not unit length"), std::string::npos);
 }
 
-// A fake arm controller that reaches every target at once, served on its own thread.
-class FakeArmController {
- public:
-  explicit FakeArmController(ArmServerConfig config)
-      : server_(config,
-                [this](const ArmCommand& c) {
-                  if (c.kind == ArmCommandKind::kPoseTarget) {
-                    state_.position = c.position;
-                    state_.quaternion_wxyz = c.quaternion_wxyz;
-                  }
-                  state_.stamp += 1.0 / 30;
-                  return state_;
-                }),
-        thread_([this] {
-          while (!stop_) server_.ServeOne(20);
-        }) {}
-  ~FakeArmController() {
-    stop_ = true;
-    thread_.join();
-  }
-  std::string endpoint() const { return server_.endpoint(); }
-  int rejected() const { return server_.rejected(); }
-
- private:
-  ArmState state_;
-  ArmServer server_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
+using testing::FakeArmController;
 
 ArmServerConfig Loopback() {
   ArmServerConfig config;
