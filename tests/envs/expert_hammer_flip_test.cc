@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
 
 #include "envs/experts/expert.h"
 #include "envs/tasks/task_common.h"
@@ -80,6 +83,81 @@ TEST(FlipExpertWithoutSpatula, HoldsStillAfterAFailedLift) {
   }
   EXPECT_LT(farthest, 0.25);    // within reach of the handle (up to 17 cm behind the blade centre)
   EXPECT_LT(highest_tcp, 1.0);  // it starts at 0.95
+}
+
+// Points the agentview camera from `eye` at `target` (a debugging view: the scene's model is
+// changed in place).
+void AimAgentview(Env& env, const Eigen::Vector3d& eye, const Eigen::Vector3d& target) {
+  mjModel* m = const_cast<mjModel*>(env.physics_model());
+  const int id = env.agentview_camera();
+  const Eigen::Vector3d back = (eye - target).normalized();  // a camera looks along its -z
+  const Eigen::Vector3d right = Eigen::Vector3d::UnitZ().cross(back).normalized();
+  Eigen::Matrix3d r;
+  r << right, back.cross(right), back;
+  const Eigen::Quaterniond q(r);
+  const double wxyz[4] = {q.w(), q.x(), q.y(), q.z()};
+  for (int i = 0; i < 3; ++i) m->cam_pos[3 * id + i] = eye[i];
+  for (int i = 0; i < 4; ++i) m->cam_quat[4 * id + i] = wxyz[i];
+}
+
+// One line per traced step: TCP, each object's position, x and z axes, the hand.
+void PrintTrace(const ExpertEpisode& e, const Env& env, int every) {
+  for (size_t i = 0; i < e.observations.size(); i += every) {
+    const Observation& obs = e.observations[i];
+    std::ostringstream line;
+    line.precision(3);
+    line << std::fixed << "step " << i << " tcp " << obs.proprio.head<3>().transpose();
+    for (int k = 0; k + 7 <= obs.object_state.size(); k += 7) {
+      const Eigen::Matrix3d r =
+          core::QuatFromWxyz(obs.object_state.data() + k + 3).toRotationMatrix();
+      line << " | " << obs.object_state.segment<3>(k).transpose() << " x "
+           << r.col(0).transpose() << " z " << r.col(2).transpose();
+    }
+    line << " | hand " << obs.proprio.tail(env.embodiment().hand_dim()).transpose();
+    std::cout << line.str() << std::endl;
+  }
+  std::cout << "success " << e.success << " steps " << e.steps << " " << e.truncation_reason
+            << std::endl;
+}
+
+// Traces one expert episode to look at a failure (not run by default): IMMIMIC_TRACE_TASK,
+// IMMIMIC_TRACE_EMBODIMENT, IMMIMIC_TRACE_SEED; prints every IMMIMIC_TRACE_EVERY (30) steps,
+// and with IMMIMIC_TRACE_PNG=<prefix> writes 256 px agentview and wrist images at those steps,
+// the agentview aimed by IMMIMIC_TRACE_CAMERA="eye x y z target x y z" if given.
+TEST(ExpertTrace, DISABLED_Trace) {
+  auto get = [](const char* name, const char* fallback) {
+    const char* v = std::getenv(name);
+    return std::string(v ? v : fallback);
+  };
+  const std::string embodiment = get("IMMIMIC_TRACE_EMBODIMENT", "allegro");
+  const std::string png = get("IMMIMIC_TRACE_PNG", "");
+  const int every = std::atoi(get("IMMIMIC_TRACE_EVERY", "30").c_str());
+  EnvConfig config = PhysicsOnlyConfig(get("IMMIMIC_TRACE_TASK", "hammer"), embodiment);
+  config.images = !png.empty();
+  config.image_width = config.image_height = 256;
+  Env env(config);
+  std::istringstream cam(get("IMMIMIC_TRACE_CAMERA", ""));
+  Eigen::Vector3d eye, target;
+  if (cam >> eye.x() >> eye.y() >> eye.z() >> target.x() >> target.y() >> target.z()) {
+    AimAgentview(env, eye, target);
+  }
+  int step = 0;
+  auto observer = [&](const Env& e) {
+    if (step++ % every != 0 || png.empty()) return;
+    Image image;
+    image.Resize(256, 256);
+    Env& rendered = const_cast<Env&>(e);  // rendering only reads the state
+    const std::string name = png + "_" + std::to_string(step - 1);
+    rendered.RenderCamera(e.agentview_camera(), &image);
+    WritePng(image, name + "_agent.png");
+    if (e.wrist_camera() < 0) return;
+    rendered.RenderCamera(e.wrist_camera(), &image);
+    WritePng(image, name + "_wrist.png");
+  };
+  const MotionStyle style =
+      embodiment == "human" ? MotionStyle::kHumanVideo : MotionStyle::kTeleoperation;
+  const uint64_t seed = std::strtoull(get("IMMIMIC_TRACE_SEED", "0").c_str(), nullptr, 10);
+  PrintTrace(RunExpert(env, seed, style, true, {}, 1.0, observer), env, every);
 }
 
 }  // namespace
