@@ -168,7 +168,14 @@ namespace {
 // Row kernels (single frame pairs, tests, tools): cloned for AVX-512 and AVX2 and picked when the
 // program loads. The DTW hot path is the tile kernels below.
 // x: human frame features with stride x_stride; y: robot features, feature-major, stride rows.
-#if defined(__x86_64__)
+// Not under ThreadSanitizer: the clones' resolver runs while the program is still being loaded,
+// before TSan's runtime, and its instrumented entry crashes.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define IMMIMIC_NO_CLONES
+#endif
+#endif
+#if defined(__x86_64__) && !defined(IMMIMIC_NO_CLONES) && !defined(__SANITIZE_THREAD__)
 #define IMMIMIC_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define IMMIMIC_VECTOR_CLONES
