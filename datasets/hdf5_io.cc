@@ -6,9 +6,13 @@
 #include <new>
 
 #include "core/error.h"
+#include "datasets/global_heap_check.h"
 
 namespace immimic::datasets::internal {
 namespace {
+
+// The file whose global heaps were checked since it was last opened (CheckGlobalHeapsOnce).
+thread_local std::string g_heaps_checked;
 
 using core::Error;
 using core::InputError;
@@ -221,6 +225,7 @@ void WriteStringList(hid_t parent, const std::string& name, const std::vector<st
 
 Handle OpenFile(const std::string& path) {
   SilenceHdf5Errors();
+  g_heaps_checked.clear();  // the file may have changed since a check
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   CheckStatus<InputError>(is_hdf5 < 0 ? -1 : 0, path, "cannot read the file");
   IMMIMIC_THROW_UNLESS(is_hdf5 > 0, InputError, path, ": not an HDF5 file");
@@ -305,6 +310,17 @@ bool HasAttribute(hid_t object, const std::string& name, const std::string& wher
 }
 
 namespace {
+// Before HDF5 reads a variable-length value of a file: its global heaps are checked once per
+// opening of the file (global_heap_check.h); OpenFile forgets the last check.
+void CheckGlobalHeapsOnce(hid_t object, const std::string& where) {
+  const ssize_t size = H5Fget_name(object, nullptr, 0);
+  CheckStatus<InputError>(size < 0 ? -1 : 0, where, "cannot get the file's name");
+  std::string path(static_cast<size_t>(size), '\0');
+  H5Fget_name(object, path.data(), path.size() + 1);
+  if (path == g_heaps_checked) return;
+  CheckGlobalHeaps(path);
+  g_heaps_checked = path;
+}
 // The in-memory type for reading variable-length strings stored with `file_type`'s character set.
 Handle VariableStringType(hid_t file_type, const std::string& where, const std::string& what) {
   Handle memory_type = Own<InputError>(H5Tcopy(H5T_C_S1), H5Tclose, where, what);
@@ -321,6 +337,7 @@ std::string ReadStringAttribute(hid_t object, const std::string& name, const std
   const htri_t variable = H5Tis_variable_str(type.get());
   CheckStatus<InputError>(variable < 0 ? -1 : 0, where, what);
   if (variable > 0) {
+    CheckGlobalHeapsOnce(object, where);
     Handle memory_type = VariableStringType(type.get(), where, what);
     char* text = nullptr;
     CheckStatus<InputError>(H5Aread(attribute.get(), memory_type.get(), &text), where, what);
@@ -444,6 +461,7 @@ std::vector<std::string> ReadStringList(hid_t dataset, const std::string& where)
   const htri_t variable = H5Tis_variable_str(type.get());
   CheckStatus<InputError>(variable < 0 ? -1 : 0, where, what);
   if (variable > 0) {
+    CheckGlobalHeapsOnce(dataset, where);
     Handle memory_type = VariableStringType(type.get(), where, what);
     std::vector<char*> texts(count, nullptr);
     CheckStatus<InputError>(
