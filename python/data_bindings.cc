@@ -12,6 +12,7 @@
 #include "datasets/demo_replay.h"
 #include "envs/env.h"
 #include "envs/video_writer.h"
+#include "python/image_conversion.h"
 
 namespace py = pybind11;
 
@@ -62,15 +63,7 @@ class PyVideoWriter {
  public:
   PyVideoWriter(const std::string& path, int width, int height, double fps)
       : writer_(std::make_unique<envs::VideoWriter>(path, width, height, fps)) {}
-  void Add(py::array_t<uint8_t, py::array::c_style | py::array::forcecast> frame) {
-    if (frame.ndim() != 3 || frame.shape(2) != 3) {
-      throw core::InputError("a video frame must be a height x width x 3 uint8 array");
-    }
-    envs::Image image;
-    image.Resize(static_cast<int>(frame.shape(1)), static_cast<int>(frame.shape(0)));
-    std::copy(frame.data(), frame.data() + frame.size(), image.pixels.begin());
-    writer_->Add(image);
-  }
+  void Add(const py::handle& frame) { writer_->Add(ImageFrom(frame)); }
   void Close() { writer_->Close(); }
 
  private:

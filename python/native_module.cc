@@ -19,6 +19,7 @@
 #include "envs/embodiment_spec.h"
 #include "envs/env.h"
 #include "envs/task.h"
+#include "python/image_conversion.h"
 
 namespace py = pybind11;
 
@@ -40,17 +41,6 @@ py::dict ObservationDict(const envs::Observation& obs) {
   out["object_state"] = py::array_t<double>(obs.object_state.size(), obs.object_state.data());
   out["time"] = obs.time;
   return out;
-}
-
-envs::Image ImageFrom(const py::handle& value) {
-  const auto array = py::array_t<uint8_t, py::array::c_style | py::array::forcecast>::ensure(value);
-  if (!array || array.ndim() != 3 || array.shape(2) != 3) {
-    throw core::InputError("an image must be a height x width x 3 uint8 array");
-  }
-  envs::Image image;
-  image.Resize(static_cast<int>(array.shape(1)), static_cast<int>(array.shape(0)));
-  std::copy(array.data(), array.data() + array.size(), image.pixels.begin());
-  return image;
 }
 
 Eigen::VectorXd VectorFrom(const py::dict& obs, const char* key) {
