@@ -160,17 +160,17 @@ int StreamLog::rows() const { return static_cast<int>(state_->rows); }
 
 StreamLogContents ReadStreamLog(const std::string& path) {
   internal::SilenceHdf5Errors();
-  Handle access = Own<core::InputError>(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, path,
-                                        "cannot open the log");
+  Handle access =
+      Own<core::InputError>(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, path, "cannot open the log");
   // A SWMR reader retries metadata that fails its checksum (100 times, sleeping between, by
   // default), taking it for a write in progress; here the writer is gone, so a bad checksum
   // is a damaged file and one retry is enough (found by fuzzing: a corrupt log took 20 s).
   CheckStatus<core::InputError>(H5Pset_metadata_read_attempts(access.get(), 2), path,
                                 "cannot set the read attempts");
   // as a SWMR reader: a log whose writer was killed is still marked open for writing
-  Handle file = Own<core::InputError>(
-      H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, access.get()), H5Fclose, path,
-      "cannot open the log");
+  Handle file =
+      Own<core::InputError>(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, access.get()),
+                            H5Fclose, path, "cannot open the log");
   StreamLogContents out;
   for (const std::string& name : internal::ListMembers(file.get(), path)) {
     if (name == "events") continue;

@@ -110,8 +110,8 @@ void PrintTrace(const ExpertEpisode& e, const Env& env, int every) {
     for (int k = 0; k + 7 <= obs.object_state.size(); k += 7) {
       const Eigen::Matrix3d r =
           core::QuatFromWxyz(obs.object_state.data() + k + 3).toRotationMatrix();
-      line << " | " << obs.object_state.segment<3>(k).transpose() << " x "
-           << r.col(0).transpose() << " z " << r.col(2).transpose();
+      line << " | " << obs.object_state.segment<3>(k).transpose() << " x " << r.col(0).transpose()
+           << " z " << r.col(2).transpose();
     }
     line << " | hand " << obs.proprio.tail(env.embodiment().hand_dim()).transpose();
     std::cout << line.str() << std::endl;
