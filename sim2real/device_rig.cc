@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/error.h"
 #include "core/rotation.h"
 #include "sim2real/protocol_error.h"
 
@@ -25,6 +26,36 @@ Eigen::VectorXd RobotiqHandDevice::Read() {
 }
 
 void RobotiqHandDevice::Send(const Eigen::VectorXd& hand) { gripper_.Move(ToPosition(hand[0])); }
+
+DynamixelHandDevice::DynamixelHandDevice(DynamixelServo& servo,
+                                         const envs::HandDimension& dimension, int32_t open_ticks,
+                                         int32_t closed_ticks)
+    : servo_(servo),
+      open_(dimension.open),
+      closed_(dimension.closed),
+      open_ticks_(open_ticks),
+      closed_ticks_(closed_ticks) {
+  IMMIMIC_THROW_UNLESS(open_ticks != closed_ticks && open_ != closed_, core::InputError,
+                       "dynamixel hand: open and closed must differ");
+}
+
+int32_t DynamixelHandDevice::ToTicks(double value) const {
+  const double fraction = std::clamp((value - open_) / (closed_ - open_), 0.0, 1.0);
+  return static_cast<int32_t>(std::lround(open_ticks_ + fraction * (closed_ticks_ - open_ticks_)));
+}
+
+double DynamixelHandDevice::FromTicks(int32_t ticks) const {
+  const double fraction = static_cast<double>(ticks - open_ticks_) / (closed_ticks_ - open_ticks_);
+  return open_ + fraction * (closed_ - open_);
+}
+
+Eigen::VectorXd DynamixelHandDevice::Read() {
+  return Eigen::VectorXd::Constant(1, FromTicks(servo_.PresentPosition()));
+}
+
+void DynamixelHandDevice::Send(const Eigen::VectorXd& hand) {
+  servo_.SetGoalPosition(ToTicks(hand[0]));
+}
 
 DeviceState DeviceRig::Read(double now) {
   try {

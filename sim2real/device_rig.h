@@ -9,6 +9,7 @@
 #include "envs/embodiment_spec.h"
 #include "sim2real/arm_link.h"
 #include "sim2real/devices.h"
+#include "sim2real/dynamixel_servo.h"
 #include "sim2real/robotiq_gripper.h"
 
 namespace immimic::sim2real {
@@ -33,6 +34,23 @@ class RobotiqHandDevice : public HandDevice {
  private:
   RobotiqGripper& gripper_;
   double open_, closed_;
+};
+
+// A gripper on one Dynamixel servo (the Fin Ray's parallel actuator): the embodiment's open and
+// closed values map linearly to the calibrated goal positions `open_ticks` and `closed_ticks`.
+class DynamixelHandDevice : public HandDevice {
+ public:
+  DynamixelHandDevice(DynamixelServo& servo, const envs::HandDimension& dimension,
+                      int32_t open_ticks, int32_t closed_ticks);
+  Eigen::VectorXd Read() override;
+  void Send(const Eigen::VectorXd& hand) override;
+  int32_t ToTicks(double value) const;
+  double FromTicks(int32_t ticks) const;
+
+ private:
+  DynamixelServo& servo_;
+  double open_, closed_;
+  int32_t open_ticks_, closed_ticks_;
 };
 
 class DeviceRig : public RobotDevices {
