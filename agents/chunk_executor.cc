@@ -37,6 +37,14 @@ Eigen::MatrixXd UpsampleChunk(const Eigen::MatrixXd& chunk, int stride) {
   return out;
 }
 
+ChunkExecutorConfig WithExecution(ChunkExecutorConfig base, int replan_every,
+                                  double ensemble_decay) {
+  base.replan_every = replan_every;
+  base.temporal_ensemble = ensemble_decay > 0;
+  if (base.temporal_ensemble) base.ensemble_decay = ensemble_decay;
+  return base;
+}
+
 void SetHandLimits(const envs::EmbodimentSpec& spec, ChunkExecutorConfig* config) {
   config->hand_low.resize(spec.hand_dim());
   config->hand_high.resize(spec.hand_dim());

@@ -43,6 +43,10 @@ struct ChunkExecutorConfig {
   Eigen::VectorXd hand_low, hand_high;  // one entry per hand dimension
 };
 
+// `base` with the rollout flags `--replan-every` and `--ensemble-decay` (0: no ensembling, the
+// newest chunk only), as `immimic eval`, `export`, `bridge` and the Python module take them.
+ChunkExecutorConfig WithExecution(ChunkExecutorConfig base, int replan_every,
+                                  double ensemble_decay);
 // Hand limits of an embodiment (the ranges Env::Step clips to).
 void SetHandLimits(const envs::EmbodimentSpec& spec, ChunkExecutorConfig* config);
 // Throws core::InputError naming the first invalid field.

@@ -37,12 +37,9 @@ agents::ChunkExecutorConfig ValidatedExecutor(const agents::TrainedRunInfo& run,
                                               const sim2real::LoadedBundle& bundle) {
   const nlohmann::json validation =
       nlohmann::json::parse(core::ReadFile(bundle.Path("validation.json")));
-  agents::ChunkExecutorConfig executor = agents::DefaultExecutorConfig(run);
-  executor.replan_every = validation.at("replan_every").get<int>();
-  const double decay = validation.at("ensemble_decay").get<double>();
-  executor.temporal_ensemble = decay > 0;
-  if (executor.temporal_ensemble) executor.ensemble_decay = decay;
-  return executor;
+  return agents::WithExecution(agents::DefaultExecutorConfig(run),
+                               validation.at("replan_every").get<int>(),
+                               validation.at("ensemble_decay").get<double>());
 }
 
 nlohmann::json ToJson(const sim2real::BridgeReport& r, const std::string& log) {

@@ -74,15 +74,6 @@ int EvaluateTorchScript(const std::string& path, const EnvChoice& e,
   return 0;
 }
 
-// The rollout settings of --replan-every and --ensemble-decay over `base`.
-agents::ChunkExecutorConfig WithExecution(agents::ChunkExecutorConfig base, int replan_every,
-                                          double ensemble_decay) {
-  base.replan_every = replan_every;
-  base.temporal_ensemble = ensemble_decay > 0;
-  if (base.temporal_ensemble) base.ensemble_decay = ensemble_decay;
-  return base;
-}
-
 }  // namespace
 
 Command RegisterEval(CLI::App& app) {
@@ -152,7 +143,7 @@ Command RegisterEval(CLI::App& app) {
     if (!expert_style->empty()) return EvaluateExpert(*expert_style, *env, *o);
     if (!torchscript->empty()) {
       return EvaluateTorchScript(*torchscript, *env,
-                                 WithExecution({}, *replan_every, *ensemble_decay), *o);
+                                 agents::WithExecution({}, *replan_every, *ensemble_decay), *o);
     }
     IMMIMIC_THROW_UNLESS(!run_dir->empty(), core::InputError,
                          "eval needs --run, --expert or --torchscript");
@@ -173,7 +164,7 @@ Command RegisterEval(CLI::App& app) {
     const envs::EnvConfig config =
         datasets::EnvConfigFromEnvArgs(run.env_args, *run_dir + "/run.json");
     const agents::ChunkExecutorConfig executor =
-        WithExecution(agents::DefaultExecutorConfig(run), *replan_every, *ensemble_decay);
+        agents::WithExecution(agents::DefaultExecutorConfig(run), *replan_every, *ensemble_decay);
     nlohmann::json report =
         Rollouts(config, agents::TrainedPolicyFactory(run, executor, sampler), *o);
     report["run"] = *run_dir;

@@ -73,10 +73,8 @@ int Export(ExportOptions o) {
       core::NamedConfigPath("randomization", "randomization", o.randomization);
   o.rollout.randomization =
       std::make_shared<const envs::Randomization>(envs::LoadRandomization(randomization_path));
-  agents::ChunkExecutorConfig executor = agents::DefaultExecutorConfig(run);
-  executor.replan_every = o.replan_every;
-  executor.temporal_ensemble = o.ensemble_decay > 0;
-  if (executor.temporal_ensemble) executor.ensemble_decay = o.ensemble_decay;
+  const agents::ChunkExecutorConfig executor =
+      agents::WithExecution(agents::DefaultExecutorConfig(run), o.replan_every, o.ensemble_decay);
 
   Progress bar("validate", std::cerr);
   const benchmarks::RolloutResult result =

@@ -234,11 +234,9 @@ NativePolicy Expert(const NativeEnv& env, const std::string& style) {
 
 NativePolicy LoadPolicy(const std::string& run_dir, int replan_every, double ensemble_decay) {
   const agents::TrainedRunInfo run = agents::ReadRunInfo(run_dir);
-  agents::ChunkExecutorConfig executor = agents::DefaultExecutorConfig(run);
-  executor.replan_every = replan_every;
-  executor.temporal_ensemble = ensemble_decay > 0;
-  if (executor.temporal_ensemble) executor.ensemble_decay = ensemble_decay;
-  return NativePolicy(agents::TrainedPolicyFactory(run, executor)());
+  return NativePolicy(agents::TrainedPolicyFactory(
+      run,
+      agents::WithExecution(agents::DefaultExecutorConfig(run), replan_every, ensemble_decay))());
 }
 
 py::dict RunEnvConfig(const std::string& run_dir) {
