@@ -57,6 +57,41 @@ void DynamixelHandDevice::Send(const Eigen::VectorXd& hand) {
   servo_.SetGoalPosition(ToTicks(hand[0]));
 }
 
+AbilityHandDevice::AbilityHandDevice(AbilityHand& hand,
+                                     const std::vector<envs::HandDimension>& dimensions)
+    : hand_(hand), dimensions_(dimensions) {
+  IMMIMIC_THROW_UNLESS(dimensions.size() == 6, core::InputError,
+                       "ability hand: the embodiment has ", dimensions.size(),
+                       " hand dimensions, the hand six joints");
+}
+
+std::array<double, 6> AbilityHandDevice::ToDegrees(const Eigen::VectorXd& radians) const {
+  IMMIMIC_THROW_UNLESS(radians.size() == 6, core::InputError, "ability hand: ", radians.size(),
+                       " values, expected 6");
+  std::array<double, 6> degrees{};
+  for (int i = 0; i < 6; ++i) {
+    const double r = std::clamp(radians[i], dimensions_[i].low, dimensions_[i].high);
+    degrees[i] = r * 180.0 / M_PI;
+  }
+  return degrees;
+}
+
+Eigen::VectorXd AbilityHandDevice::FromUnits(const std::array<int16_t, 6>& units) const {
+  Eigen::VectorXd radians(6);
+  for (int i = 0; i < 6; ++i) radians[i] = AbilityDegrees(units[i]) * M_PI / 180.0;
+  return radians;
+}
+
+Eigen::VectorXd AbilityHandDevice::Read() {
+  const std::array<int16_t, 6> units = fresh_ ? *fresh_ : hand_.ReadOnly().positions;
+  fresh_.reset();
+  return FromUnits(units);
+}
+
+void AbilityHandDevice::Send(const Eigen::VectorXd& hand) {
+  fresh_ = hand_.SetPositions(ToDegrees(hand)).positions;
+}
+
 DeviceState DeviceRig::Read(double now) {
   try {
     ArmState arm = fresh_ ? *fresh_ : arm_.Exchange(ArmCommand{});  // default: a hold command

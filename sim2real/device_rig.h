@@ -4,9 +4,12 @@
 // target to the arm controller and gets its state back in the same exchange; a Read with no Send
 // since the last one (the first step, a dry run) asks for the state with a hold command, which
 // keeps the arm where it is.
+#include <array>
 #include <optional>
+#include <vector>
 
 #include "envs/embodiment_spec.h"
+#include "sim2real/ability_hand.h"
 #include "sim2real/arm_link.h"
 #include "sim2real/devices.h"
 #include "sim2real/dynamixel_servo.h"
@@ -51,6 +54,24 @@ class DynamixelHandDevice : public HandDevice {
   DynamixelServo& servo_;
   double open_, closed_;
   int32_t open_ticks_, closed_ticks_;
+};
+
+// The PSYONIC Ability hand: the embodiment's six dimensions (radians; index, middle, ring, pinky,
+// thumb flexor, thumb rotator: the hand's own order and signs) are its joints in degrees, clamped
+// to the embodiment's limits. Read returns the positions of the last Send's reply if no Read
+// took them yet, else asks with a read-only request (a dry run moves nothing).
+class AbilityHandDevice : public HandDevice {
+ public:
+  AbilityHandDevice(AbilityHand& hand, const std::vector<envs::HandDimension>& dimensions);
+  Eigen::VectorXd Read() override;
+  void Send(const Eigen::VectorXd& hand) override;
+  std::array<double, 6> ToDegrees(const Eigen::VectorXd& radians) const;
+  Eigen::VectorXd FromUnits(const std::array<int16_t, 6>& units) const;
+
+ private:
+  AbilityHand& hand_;
+  std::vector<envs::HandDimension> dimensions_;
+  std::optional<std::array<int16_t, 6>> fresh_;  // the last Send's reply, not yet read
 };
 
 class DeviceRig : public RobotDevices {

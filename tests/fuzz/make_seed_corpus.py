@@ -42,6 +42,15 @@ def crc16_dynamixel(data):
     return struct.pack("<H", crc)
 
 
+def ppp(frame):
+    """Appends the Ability checksum and PPP-stuffs the frame."""
+    frame += bytes([(-sum(frame)) & 0xFF])
+    stuffed = bytearray([0x7E])
+    for b in frame:
+        stuffed += bytes([0x7D, b ^ 0x20]) if b in (0x7E, 0x7D) else bytes([b])
+    return bytes(stuffed + b"\x7e")
+
+
 def protocols():
     status = bytes([9, 4, 6, 0xF9, 0, 0, 200, 198, 12])
     write("protocols", "robotiq_status", 0, status + crc16_modbus(status))
@@ -63,6 +72,10 @@ def protocols():
     for b in frame:
         stuffed += bytes([0x7D, b ^ 0x20]) if b in (0x7E, 0x7D) else bytes([b])
     write("protocols", "ability_frame", 7, bytes(stuffed + b"\x7e"))
+    # the hand's replies: no address; (position, current) x 6, then touch sensors or velocities
+    pairs = struct.pack("<12h", 6553, 10, 100, 20, 0, 0, -5, 0, 7000, 40, -6553, -60)
+    for variant, rest in ((0, bytes(range(45)) + b"\x00"), (2, struct.pack("<6hB", *range(6), 1))):
+        write("protocols", f"ability_reply_{variant}", 7, ppp(bytes([0x10 + variant]) + pairs + rest))
     positions = struct.pack("<HBB4h", 0x21 << 2, 1 << 1, 8, 10, -20, 30, -40)
     write("protocols", "allegro_positions", 8, positions)
     torque = struct.pack("<HBB4h", 0x62 << 2, 0, 8, 1, -2, 300, -32768)

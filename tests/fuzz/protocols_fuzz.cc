@@ -63,7 +63,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       default: {
         PppDeframer deframer;
         for (size_t i = 0; i < n; ++i) {
-          if (auto frame = deframer.Feed(bytes[i])) AbilityValues(DecodeAbilityFrame(*frame));
+          if (auto frame = deframer.Feed(bytes[i])) {
+            try {
+              DecodeAbilityReply(*frame);  // the hand's side
+            } catch (const ProtocolError&) {
+            }
+            AbilityValues(DecodeAbilityFrame(*frame));  // the host's side
+          }
         }
         break;
       }

@@ -72,5 +72,16 @@ TEST(RandomBytes, AbilityFrames) {
   });
 }
 
+TEST(RandomBytes, AbilityReplies) {
+  PppDeframer deframer;
+  AbilityReply reply;
+  reply.variant = 2;
+  NeverCrashes({EncodeAbilityReply(reply, 0x10)}, [&](const Bytes& f) {
+    for (uint8_t byte : f) {
+      if (auto frame = deframer.Feed(byte)) DecodeAbilityReply(*frame);
+    }
+  });
+}
+
 }  // namespace
 }  // namespace immimic::sim2real
