@@ -125,14 +125,16 @@ class GraphBuilder {
     return Add(std::move(s), {{"mode", mode}});
   }
 
-  // A built-in method's training run on `cell` and its evaluation.
+  // A built-in method's training run on `cell` and its evaluation, reported as `row` (the
+  // method's name unless it is the oracle).
   void TrainAndEval(const std::string& method, uint64_t seed, int robot, int retargeted,
-                    const Cell& cell) {
+                    const Cell& cell, const std::string& row = "") {
+    const std::string name = row.empty() ? method : row;
     const SuiteSpec& s = spec_;
     const std::string mode = agents::MakeMethod(method)->alignment_mode();
     Stage t;
     t.kind = "train";
-    t.label = "train " + cell.Name() + "/" + method + "/s" + std::to_string(seed) + cell.Sizes();
+    t.label = "train " + cell.Name() + "/" + name + "/s" + std::to_string(seed) + cell.Sizes();
     // every method reads the human videos: robot_only takes only their pace from them
     t.deps = {robot, retargeted};
     t.args = {"train",
@@ -167,7 +169,17 @@ class GraphBuilder {
                            {"epochs", s.train.epochs},
                            {"train_configs", Hash(TrainConfigTexts(s.train.config))},
                            {"method_config", Hash(ConfigText("methods/" + method + ".yaml"))}});
-    Eval(train, {"--run", "{dep:0}/run"}, cell, method, seed);
+    Eval(train, {"--run", "{dep:0}/run"}, cell, name, seed);
+  }
+
+  // robot_only on the human-style expert's robot demos (suite_spec.h, OracleSpec); the largest
+  // human file gives only the pace, as for robot_only.
+  void Oracle(const std::string& task, const std::string& embodiment, int retargeted) {
+    const OracleSpec& o = spec_.oracle;
+    const int demos = Demos(task, embodiment, o.demos, o.seed, "robot_demos", "human");
+    for (uint64_t seed : spec_.seeds) {
+      TrainAndEval("robot_only", seed, demos, retargeted, Cell{task, embodiment}, "oracle");
+    }
   }
 
   // The scripted expert at the human's pace on the cell's evaluation episodes: the ceiling row.
@@ -284,6 +296,7 @@ StageGraph GraphBuilder::Build() {
       if (s.expert_row) ExpertEval(task, embodiment);
       std::map<int, int> retargeted;
       for (int h : human_counts) retargeted[h] = Retarget(human.at(h), task, embodiment);
+      if (s.oracle.demos > 0) Oracle(task, embodiment, retargeted.rbegin()->second);
       for (int r : robot_counts) {
         const int robot = Demos(task, embodiment, r, s.data.robot_seed, "robot_demos", "");
         for (const std::string& method : s.methods) {

@@ -88,6 +88,13 @@ void ReadEval(const core::YamlNode& node, EvalSpec* e) {
   check(e->max_steps >= 0, "max_steps must be >= 0");
 }
 
+void ReadOracle(const core::YamlNode& node, OracleSpec* o) {
+  o->demos = node.Get<int>("demos");
+  o->seed = node.GetOr<uint64_t>("seed", o->seed);
+  IMMIMIC_THROW_UNLESS(o->demos >= 1, core::ConfigError, node.Where(),
+                       ": demos must be at least 1");
+}
+
 }  // namespace
 
 std::string TrainConfigPath(const std::string& name) {
@@ -136,6 +143,7 @@ SuiteSpec LoadSuiteSpec(const std::string& name_or_path) {
   }
   if (root.Has("eval")) ReadEval(root.Child("eval"), &s.eval);
   s.expert_row = root.GetOr<bool>("expert_row", s.expert_row);
+  if (root.Has("oracle")) ReadOracle(root.Child("oracle"), &s.oracle);
   s.threads_per_job = root.GetOr<int>("threads_per_job", s.threads_per_job);
   IMMIMIC_THROW_UNLESS(s.threads_per_job >= 1, core::ConfigError, root.Where(),
                        ": threads_per_job must be at least 1");
@@ -179,6 +187,9 @@ std::string SuiteSpecJson(const SuiteSpec& s) {
                            {"max_steps", s.eval.max_steps}}},
                          {"expert_row", s.expert_row},
                          {"threads_per_job", s.threads_per_job}};
+  if (s.oracle.demos > 0) {  // only then, so that the hash of a suite without one is unchanged
+    json["oracle"] = {{"demos", s.oracle.demos}, {"seed", s.oracle.seed}};
+  }
   if (s.data.sweeps()) {  // only then, so that the hash of a suite without sweeps is unchanged
     json["data"]["robot_demo_sweep"] = s.data.robot_demo_sweep;
     json["data"]["human_video_sweep"] = s.data.human_video_sweep;

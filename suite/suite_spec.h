@@ -36,6 +36,14 @@ struct EvalSpec {
   int max_steps = 450;          // 0: the env's own limit
 };
 
+// The oracle row: robot_only trained on robot demos made by the human-style expert (the human's
+// pace and motion on the robot's body and cameras), what a perfect bridge over the embodiment gap
+// would give. demos 0: no oracle row.
+struct OracleSpec {
+  int demos = 0;
+  uint64_t seed = 2;  // demos --seed: apart from the robot demos' and the evaluation's
+};
+
 struct SuiteSpec {
   std::string name;
   std::string source;  // the file it was read from
@@ -47,6 +55,7 @@ struct SuiteSpec {
   EvalSpec eval;
   // The scripted expert at the human's pace on the same evaluation episodes: the ceiling row.
   bool expert_row = true;
+  OracleSpec oracle;
   int threads_per_job = 1;  // threads each stage uses (demos, eval; training takes its config's)
 };
 

@@ -78,6 +78,41 @@ namespace {
 
 // A data sweep: every method at every robot demo count; human-data methods at every human video
 // count above 0; robot_only once per robot count, as the 0-video point.
+TEST(StageGraph, TheOracleTrainsRobotOnlyOnHumanStyleRobotDemos) {
+  SuiteSpec s = Spec();
+  s.embodiments = {"robotiq"};
+  s.oracle.demos = 100;
+  const StageGraph g = BuildStageGraph(s);
+  EXPECT_EQ(Count(g, "robot_demos"), 2);  // the cell's 5 and the oracle's 100
+  EXPECT_EQ(Count(g, "train"), 2 * 2 + 2);
+  int oracle_evals = 0;
+  for (const Stage& stage : g.stages) {
+    if (stage.kind == "robot_demos" && stage.label.find("x100") != std::string::npos) {
+      const auto style = std::find(stage.args.begin(), stage.args.end(), "--style");
+      ASSERT_NE(style, stage.args.end());
+      EXPECT_EQ(*(style + 1), "human");
+    }
+    if (stage.kind == "eval" && stage.method == "oracle") ++oracle_evals;
+    if (stage.kind == "train" && stage.label.find("/oracle/") != std::string::npos) {
+      const auto method = std::find(stage.args.begin(), stage.args.end(), "--method");
+      ASSERT_NE(method, stage.args.end());
+      EXPECT_EQ(*(method + 1), "robot_only");
+      EXPECT_EQ(std::find(stage.args.begin(), stage.args.end(), "--map"), stage.args.end());
+    }
+  }
+  EXPECT_EQ(oracle_evals, 2);
+  // the oracle adds stages and leaves the others' keys as they were
+  SuiteSpec without = s;
+  without.oracle.demos = 0;
+  const StageGraph plain = BuildStageGraph(without);
+  EXPECT_EQ(plain.stages.size() + 5, g.stages.size());  // its demos, 2 trainings, 2 evaluations
+  for (const Stage& stage : plain.stages) {
+    EXPECT_TRUE(std::any_of(g.stages.begin(), g.stages.end(), [&](const Stage& o) {
+      return o.key == stage.key;
+    })) << stage.label;
+  }
+}
+
 TEST(StageGraph, ASweepTrainsEveryPointOnceAndLabelsItsSizes) {
   SuiteSpec s = Spec();
   s.embodiments = {"robotiq"};

@@ -75,6 +75,22 @@ TEST(SuiteSpec, BadKeysValuesAndNamesAreClearErrors) {
   EXPECT_THROW(LoadSuiteSpec("no_such_suite"), core::InputError);
 }
 
+TEST(SuiteSpec, TheOracleRowIsOptionalAndChecked) {
+  EXPECT_EQ(LoadSuiteSpec(Write("no_oracle", kMinimal)).oracle.demos, 0);
+  const SuiteSpec spec =
+      LoadSuiteSpec(Write("oracle", std::string(kMinimal) + "oracle: {demos: 100}\n"));
+  EXPECT_EQ(spec.oracle.demos, 100);
+  EXPECT_EQ(spec.oracle.seed, 2u);
+  EXPECT_NE(SuiteSpecJson(spec), SuiteSpecJson(LoadSuiteSpec(Write("no_oracle", kMinimal))));
+  EXPECT_THROW(LoadSuiteSpec(Write("oracle_none", std::string(kMinimal) + "oracle: {seed: 3}\n")),
+               core::ConfigError);
+  EXPECT_THROW(LoadSuiteSpec(Write("oracle_zero", std::string(kMinimal) + "oracle: {demos: 0}\n")),
+               core::ConfigError);
+  EXPECT_THROW(
+      LoadSuiteSpec(Write("oracle_key", std::string(kMinimal) + "oracle: {demos: 5, style: x}\n")),
+      core::ConfigError);
+}
+
 TEST(SuiteSpec, DataSizesMayBeSweeps) {
   const SuiteSpec spec = LoadSuiteSpec(
       Write("sweep",
