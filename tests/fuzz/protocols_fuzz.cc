@@ -1,5 +1,6 @@
 // Every device parser of sim2real/ on arbitrary bytes (CAN frames as [id low, id high, flags,
-// size, 8 data bytes]): the first byte picks the parser. Bad bytes
+// size, 8 data bytes]; camera frames as [width, height, row padding, YUYV bytes]): the first
+// byte picks the parser. Bad bytes
 // must end in ProtocolError, never in a crash or another exception.
 #include <algorithm>
 #include <cstddef>
@@ -11,6 +12,7 @@
 #include "sim2real/dynamixel_protocol.h"
 #include "sim2real/protocol_error.h"
 #include "sim2real/robotiq_protocol.h"
+#include "sim2real/yuyv_image.h"
 
 using namespace immimic::sim2real;
 
@@ -19,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t* bytes = data + 1;
   const size_t n = size - 1;
   try {
-    switch (data[0] % 10) {
+    switch (data[0] % 11) {
       case 0:
         DecodeRobotiqStatusReply(bytes, n);
         break;
@@ -58,6 +60,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         } else {
           DecodeAllegroRequest(frame);
         }
+        break;
+      }
+      case 10: {
+        if (n < 3) break;  // [width, height, row padding], then a YUYV frame
+        const int width = bytes[0], height = bytes[1];
+        const auto rgb = YuyvToRgb(bytes + 3, n - 3, width, height, 2 * width + bytes[2]);
+        CropResize(rgb, 1 + bytes[2] % 16, 1 + bytes[2] / 16);
         break;
       }
       default: {
