@@ -1,6 +1,7 @@
 // immimic bridge: runs a validated bundle on a rig (docs/sim2real.md). The bundle is checked
 // first (sums, format, embodiment against the hardware config); the policy then runs in the
-// fixed-rate loop of sim2real/bridge.h with the executor settings it was validated with.
+// fixed-rate loop of sim2real/bridge.h with the executor settings it was validated with, on the
+// rig the config's backend names (sim2real/bridge_rig.h: MuJoCo, or real devices).
 
 #include <ctime>
 #include <filesystem>
@@ -13,9 +14,9 @@
 #include "core/error.h"
 #include "datasets/demo_replay.h"
 #include "sim2real/bridge.h"
+#include "sim2real/bridge_rig.h"
 #include "sim2real/bundle.h"
 #include "sim2real/hardware_config.h"
-#include "sim2real/sim_rig.h"
 
 namespace immimic::cli {
 namespace {
@@ -65,14 +66,14 @@ int RunBridge(BridgeCommandOptions o) {
   envs::EnvConfig config =
       datasets::EnvConfigFromEnvArgs(run.env_args, bundle.Path("run/run.json"));
   config.control_hz = hardware.control_hz;
-  sim2real::SimRig rig(config, hardware.sim_seed);
+  const std::unique_ptr<sim2real::BridgeRig> rig = sim2real::MakeBridgeRig(hardware, config);
   sim2real::FileAndSignalStop stop(hardware.estop_file);
   sim2real::FileAndSignalStop::InstallSignalHandlers();
   o.loop.log_path = o.log.empty() ? DefaultLogPath(hardware.name) : o.log;
-  sim2real::Bridge bridge(hardware, rig, rig, stop, *policy);
+  sim2real::Bridge bridge(hardware, rig->devices(), rig->cameras(), stop, *policy);
   const sim2real::BridgeReport report = bridge.Run(o.loop);
   nlohmann::json out = ToJson(report, o.loop.log_path);
-  out["task_solved"] = rig.TaskSolved();
+  if (const std::optional<bool> solved = rig->TaskSolved()) out["task_solved"] = *solved;
   std::cout << out.dump() << "\n";
   if (report.clean_end) return 0;
   std::cerr << "bridge stopped: " << report.stop_reason << " (log: " << o.loop.log_path << ")\n";

@@ -60,14 +60,19 @@ HardwareConfig LoadHardwareConfig(const std::string& name_or_file) {
   IMMIMIC_THROW_UNLESS(embodiment.is_robot(), core::ConfigError, root.Where(),
                        ".embodiment: the bridge drives robots, not the ", h.embodiment);
   h.backend = root.Get<std::string>("backend");
-  IMMIMIC_THROW_UNLESS(h.backend == "sim", core::ConfigError, root.Where(), ".backend: '",
-                       h.backend, "' is not a backend of this build (sim)");
+  IMMIMIC_THROW_UNLESS(h.backend == "sim" || h.backend == "devices", core::ConfigError,
+                       root.Where(), ".backend: '", h.backend,
+                       "' is not a backend of this build (sim, devices)");
   h.control_hz = Positive(root, "control_hz");
   h.safety = ReadSafety(root.Child("safety"), embodiment);
   h.watchdog = ReadWatchdog(root.Child("watchdog"));
   h.estop_file = root.Get<std::string>("estop_file");
-  const core::YamlNode sim = root.Child("sim");
-  h.sim_seed = sim.Get<uint64_t>("seed");
+  // the other backend's block is an unknown key
+  if (h.backend == "sim") {
+    h.sim_seed = root.Child("sim").Get<uint64_t>("seed");
+  } else {
+    h.devices = ParseDevicesConfig(root.Child("devices"), h.embodiment);
+  }
   root.RejectUnknownKeys();
   return h;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "sim2real/devices_config.h"
 #include "sim2real/safety_filter.h"
 
 namespace immimic::sim2real {
@@ -20,12 +21,15 @@ struct WatchdogLimits {
 struct HardwareConfig {
   std::string name;
   std::string embodiment;  // must match the bundle's
-  std::string backend;     // "sim": MuJoCo plays every device (configs/hardware/sim_*.yaml)
+  // "sim": MuJoCo plays every device (configs/hardware/sim_*.yaml, a `sim:` block); "devices":
+  // real devices (configs/hardware/real_*.yaml, a `devices:` block)
+  std::string backend;
   double control_hz = 30.0;
   SafetyLimits safety;  // hand limits come from the embodiment's YAML
   WatchdogLimits watchdog;
   std::string estop_file;  // while this file exists the e-stop is pressed ("": none)
   uint64_t sim_seed = 0;   // backend sim: the episode seed of the scene (the bundle's task)
+  DevicesConfig devices;   // backend devices
 };
 
 // `name_or_file`: a name in configs/hardware/ or a path ending in .yaml.

@@ -80,6 +80,9 @@ def protocols():
     write("protocols", "allegro_positions", 8, positions)
     torque = struct.pack("<HBB4h", 0x62 << 2, 0, 8, 1, -2, 300, -32768)
     write("protocols", "allegro_request", 9, torque)
+    # a 4 x 2 YUYV frame with 2 bytes of padding per row: black, white, red, grey
+    row = bytes([16, 128, 235, 128, 81, 90, 81, 240, 0, 0])
+    write("protocols", "yuyv_frame", 10, bytes([4, 2, 2]) + row + row)
 
 
 def configs():
