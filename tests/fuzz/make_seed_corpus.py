@@ -3,9 +3,11 @@
 prefixed with the byte that picks its parser in the target. Protocol frames are built here from
 the protocols' rules; configs, MJCF parts and manifests are copied from the repository; HDF5
 datasets and alignment files are made by the immimic executable, a bridge log by the datasets
-tests (their stream-log round trip).
+tests (their stream-log round trip), the files of a tiny run folder by the runs target itself
+(tests/fuzz/tiny_run.h).
 
-Usage: tests/fuzz/make_seed_corpus.py build/cli/immimic build/tests/datasets/datasets_tests
+Usage: tests/fuzz/make_seed_corpus.py build/cli/immimic build/tests/datasets/datasets_tests \
+           build/tests/fuzz/runs_replay
 """
 import json
 import os
@@ -97,6 +99,39 @@ def configs():
                     write("configs", f"{folder}_{stem}", selector, f.read())
 
 
+# agents::MethodNames() in registration order: the second byte of a method config picks one
+METHODS = ["robot_only", "fine_tune", "co_train", "random_map", "immimic_v", "immimic_a",
+           "human_only"]
+
+
+def recipes():
+    """Training, policy, method and suite configs; the second byte picks a method config's method."""
+    def copy(selector, method, path, name):
+        with open(path, "rb") as f:
+            write("recipes", name, selector, bytes([method]) + f.read())
+    for selector, folder in ((0, "train"), (1, "policy"), (3, "suites")):
+        directory = os.path.join(ROOT, "configs", folder)
+        for file in sorted(f for f in os.listdir(directory) if f.endswith(".yaml")):
+            copy(selector, 0, os.path.join(directory, file), f"{folder}_{file[:-5]}")
+    copy(3, 0, os.path.join(ROOT, "examples", "bc_suite.yaml"), "suites_bc_example")
+    methods = os.path.join(ROOT, "configs", "methods")
+    for name in METHODS:
+        copy(2, METHODS.index(name), os.path.join(methods, name + ".yaml"), f"methods_{name}")
+    for file in sorted(os.listdir(os.path.join(methods, "variants"))):
+        base = next(m for m in sorted(METHODS, key=len, reverse=True) if file.startswith(m))
+        copy(2, METHODS.index(base), os.path.join(methods, "variants", file),
+             f"methods_{file[:-5]}")
+
+
+def runs(runs_replay):
+    """The target writes the files of its tiny run (IMMIMIC_FUZZ_SEEDS) on its first input."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "input"), "wb") as f:
+            f.write(b"\x00{}")
+        env = dict(os.environ, IMMIMIC_ROOT=ROOT, IMMIMIC_FUZZ_SEEDS=os.path.join(CORPUS, "runs"))
+        subprocess.run([runs_replay, tmp], check=True, capture_output=True, env=env)
+
+
 def bridge_log(datasets_tests):
     subprocess.run([datasets_tests, "--gtest_filter=StreamLog.ReadsBackWhatWasWritten"],
                    check=True, capture_output=True)
@@ -180,3 +215,5 @@ if __name__ == "__main__":
     configs()
     files(os.path.abspath(sys.argv[1]))
     bridge_log(os.path.abspath(sys.argv[2]))
+    recipes()
+    runs(os.path.abspath(sys.argv[3]))
