@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "envs/embodiment_spec.h"
 #include "sim2real/ability_hand.h"
+#include "sim2real/allegro_hand_device.h"
 #include "sim2real/arm_link.h"
 #include "sim2real/device_rig.h"
 #include "sim2real/protocol_error.h"
@@ -66,7 +67,8 @@ class RealBridgeRig : public BridgeRig {
   RealBridgeRig(const HardwareConfig& h, const envs::EnvConfig& env)
       : arm_(std::make_unique<ArmLink>(ArmConfig(h))) {
     const HandSection& s = h.devices.hand;
-    const std::string where = "hand (" + s.type + " at " + (s.port.empty() ? s.host : s.port) + ")";
+    const std::string at = !s.port.empty() ? s.port : !s.host.empty() ? s.host : s.interface;
+    const std::string where = "hand (" + s.type + " at " + at + ")";
     try {
       OpenHand(s, envs::LoadEmbodimentSpec(h.embodiment));
     } catch (const ProtocolError& e) {
@@ -81,6 +83,18 @@ class RealBridgeRig : public BridgeRig {
 
  private:
   void OpenHand(const HandSection& s, const envs::EmbodimentSpec& embodiment) {
+    if (s.type == "allegro") {
+      can_ = std::make_unique<SocketCan>(s.interface);
+      allegro_ = std::make_unique<AllegroHand>(*can_, static_cast<uint8_t>(s.hand_id));
+      AllegroLoopConfig loop;
+      loop.kp = s.kp;
+      loop.kd = s.kd;
+      loop.max_duty = s.max_duty;
+      auto device = std::make_unique<AllegroHandDevice>(*allegro_, embodiment.hand, loop);
+      device->Start();
+      hand_ = std::move(device);
+      return;
+    }
     if (s.type == "robotiq_tcp") {
       robotiq_ =
           std::make_unique<RobotiqGripper>(std::make_unique<RobotiqTcpBus>(s.host, s.tcp_port));
@@ -123,9 +137,12 @@ class RealBridgeRig : public BridgeRig {
   }
 
   // Declared in the order they are made; they are destroyed backwards, so the keep-alive thread
-  // stops before the hand it drives, and every driver goes before its port.
+  // and the Allegro's loop thread (inside hand_) stop before the hand they drive, and every driver
+  // goes before its port.
   std::unique_ptr<ArmLink> arm_;
   std::unique_ptr<SerialPort> port_;
+  std::unique_ptr<SocketCan> can_;
+  std::unique_ptr<AllegroHand> allegro_;
   std::unique_ptr<RobotiqGripper> robotiq_;
   std::unique_ptr<DynamixelServo> dynamixel_;
   std::unique_ptr<AbilityHand> ability_;

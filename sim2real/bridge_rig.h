@@ -3,7 +3,8 @@
 // and the tests use. Backend sim: MuJoCo plays every device in the policy's scene
 // (sim2real/sim_rig.h). Backend devices: the arm link, the end-effector's driver behind its
 // HandDevice (sim2real/device_rig.h; a Robotiq is activated, a Dynamixel's torque switched on,
-// an Ability hand kept in API mode by its keep-alive thread) and the V4L2 cameras.
+// an Ability hand kept in API mode by its keep-alive thread, an Allegro's position loop started)
+// and the V4L2 cameras.
 #include <memory>
 #include <optional>
 

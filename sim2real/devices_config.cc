@@ -61,19 +61,31 @@ HandSection ReadHand(const core::YamlNode& node, const std::string& embodiment) 
   static const std::map<std::string, std::string> kEmbodimentOf = {{"robotiq_rtu", "robotiq"},
                                                                    {"robotiq_tcp", "robotiq"},
                                                                    {"dynamixel", "fin_ray"},
-                                                                   {"ability", "ability"}};
+                                                                   {"ability", "ability"},
+                                                                   {"allegro", "allegro"}};
   HandSection hand;
   hand.type = node.Get<std::string>("type");
   const auto found = kEmbodimentOf.find(hand.type);
   IMMIMIC_THROW_UNLESS(found != kEmbodimentOf.end(), core::ConfigError, node.Where(), ".type: '",
                        hand.type, "' is not a hand of this build (robotiq_rtu, robotiq_tcp, ",
-                       "dynamixel, ability)");
+                       "dynamixel, ability, allegro)");
   IMMIMIC_THROW_UNLESS(found->second == embodiment, core::ConfigError, node.Where(),
                        ".type: ", hand.type, " drives the ", found->second, ", not the ",
                        embodiment);
   if (hand.type == "robotiq_tcp") {
     hand.host = NonEmpty(node, "host");
     hand.tcp_port = InRange(node, "tcp_port", 1, 65535);
+    return hand;
+  }
+  if (hand.type == "allegro") {
+    hand.interface = NonEmpty(node, "interface");
+    hand.hand_id = InRange(node, "hand_id", 0, 3);
+    hand.kp = node.Get<double>("kp");
+    hand.kd = node.Get<double>("kd");
+    IMMIMIC_THROW_UNLESS(
+        std::isfinite(hand.kp) && hand.kp > 0 && std::isfinite(hand.kd) && hand.kd >= 0,
+        core::ConfigError, node.Where(), ": kp must be positive, kd not negative");
+    hand.max_duty = InRange(node, "max_duty", 1, 32767);
     return hand;
   }
   hand.port = NonEmpty(node, "port");

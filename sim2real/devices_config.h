@@ -25,6 +25,8 @@ struct ArmLinkSection {
 //   robotiq_tcp  (robotiq)  Modbus TCP: host, tcp_port
 //   dynamixel    (fin_ray)  Protocol 2.0 on a serial port: port, baud, id, open_ticks, closed_ticks
 //   ability      (ability)  its UART: port, baud
+//   allegro      (allegro)  SocketCAN: interface, hand_id, kp, kd, max_duty (the host's position
+//                           loop, sim2real/allegro_hand_device.h)
 // Keys of the other types are unknown keys.
 struct HandSection {
   std::string type;
@@ -35,6 +37,10 @@ struct HandSection {
   int tcp_port = 502;
   int id = 1;  // Dynamixel id
   int32_t open_ticks = 0, closed_ticks = 0;
+  std::string interface;  // CAN network interface, e.g. can0
+  int hand_id = 0;        // 0..3, the low bits of the Allegro's CAN identifiers
+  double kp = 0, kd = 0;  // duty per radian, per radian per second
+  int max_duty = 0;
 };
 
 struct CameraSection {

@@ -4,10 +4,9 @@
 // silence or a bad reply as clear errors.
 #include <gtest/gtest.h>
 
-#include <deque>
-
 #include "sim2real/allegro_hand.h"
 #include "sim2real/protocol_error.h"
+#include "tests/sim2real/fake_allegro.h"
 #include "tests/sim2real/pty_pair.h"
 
 namespace immimic::sim2real {
@@ -41,48 +40,8 @@ TEST(AllegroProtocol, PositionRepliesRoundTripAndBadOnesAreRejected) {
             std::string::npos);
 }
 
-// A hand on the transport interface: servo state, joints that move by the duty they are sent
-// (one count per unit per command, as a crude motor), replies to position requests.
-class FakeAllegro : public CanTransport {
- public:
-  void Send(const CanFrame& frame) override {
-    const std::optional<AllegroRequest> request = DecodeAllegroRequest(frame);
-    if (!request) return;
-    switch (request->command) {
-      case AllegroCommand::kServoOn:
-        servo_ = true;
-        break;
-      case AllegroCommand::kServoOff:
-        servo_ = false;
-        break;
-      case AllegroCommand::kTorque:
-        for (int j = 0; j < 4 && servo_; ++j) counts_[4 * request->finger + j] += request->duty[j];
-        break;
-      case AllegroCommand::kPositionRequest:
-        if (silent) break;
-        replies_.push_back(EncodeAllegroPositions(
-            request->finger, {counts_[4 * request->finger], counts_[4 * request->finger + 1],
-                              counts_[4 * request->finger + 2], counts_[4 * request->finger + 3]}));
-        if (garbled) replies_.back().size = 3;
-        break;
-    }
-  }
-  std::optional<CanFrame> Receive(int) override {
-    if (replies_.empty()) return std::nullopt;
-    CanFrame frame = replies_.front();
-    replies_.pop_front();
-    return frame;
-  }
-  bool silent = false, garbled = false;
-
- private:
-  bool servo_ = false;
-  std::array<int16_t, 16> counts_{};
-  std::deque<CanFrame> replies_;
-};
-
 TEST(AllegroHand, DutyMovesTheJointsOnlyWithTheServoOn) {
-  FakeAllegro bus;
+  testing::FakeAllegro bus;
   AllegroHand hand(bus);
   std::array<int16_t, 16> duty{};
   for (int i = 0; i < 16; ++i) duty[i] = static_cast<int16_t>(i - 8);
@@ -96,7 +55,7 @@ TEST(AllegroHand, DutyMovesTheJointsOnlyWithTheServoOn) {
 }
 
 TEST(AllegroHand, SilenceAndGarbageAreClearErrors) {
-  FakeAllegro bus;
+  testing::FakeAllegro bus;
   AllegroHand hand(bus, 0, 5);
   bus.silent = true;
   EXPECT_NE(testing::ProtocolErrorOf([&] {

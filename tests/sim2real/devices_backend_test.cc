@@ -47,9 +47,11 @@ class NoStop : public StopInput {
   std::string Requested() override { return ""; }
 };
 
-// A template from configs/hardware/ with the fakes' endpoint and port, and no cameras.
+// A template from configs/hardware/ with the fakes' endpoint and serial port (or `device` in
+// place of `template_device`), and no cameras.
 HardwareConfig RigFor(const std::string& name, const std::string& endpoint,
-                      const std::string& port) {
+                      const std::string& device,
+                      const std::string& template_device = "/dev/ttyUSB0") {
   std::string text = core::ReadFile(core::NamedConfigPath("hardware", "hardware", name));
   const auto replace = [&](const std::string& from, const std::string& to) {
     const size_t at = text.find(from);
@@ -57,7 +59,7 @@ HardwareConfig RigFor(const std::string& name, const std::string& endpoint,
     text.replace(at, from.size(), to);
   };
   replace("tcp://127.0.0.1:5555", endpoint);
-  replace("/dev/ttyUSB0", port);
+  replace(template_device, device);
   text = text.substr(0, text.find("  cameras:")) + "  cameras: {}\n";  // the block ends the file
   const fs::path dir = fs::temp_directory_path() / ("immimic_devices_" + std::to_string(getpid()));
   fs::create_directories(dir);
@@ -132,6 +134,14 @@ TEST(DevicesBackend, AnAbsentHandIsADeviceErrorNamingIt) {
     FAIL() << "no error for a missing serial port";
   } catch (const DeviceError& e) {
     EXPECT_NE(std::string(e.what()).find("hand (ability at /dev/ttyNoSuchHand)"), std::string::npos)
+        << e.what();
+  }
+  try {
+    RunBridge(RigFor("real_allegro", arm.endpoint(), "imm_no_can0", "can0"));
+    FAIL() << "no error for a missing CAN interface";
+  } catch (const DeviceError& e) {
+    EXPECT_NE(std::string(e.what()).find("hand (allegro at imm_no_can0): can imm_no_can0"),
+              std::string::npos)
         << e.what();
   }
 }

@@ -60,6 +60,9 @@ TEST(HardwareConfig, ShippedRealRigTemplatesLoad) {
   const HardwareConfig ability = LoadHardwareConfig("real_ability");
   EXPECT_EQ(ability.devices.hand.type, "ability");
   EXPECT_EQ(ability.devices.hand.baud, 460800);
+  const HardwareConfig allegro = LoadHardwareConfig("real_allegro");
+  EXPECT_EQ(allegro.devices.hand.interface, "can0");
+  EXPECT_EQ(allegro.devices.hand.max_duty, 800);
   for (const char* sim : {"sim_robotiq", "sim_fin_ray", "sim_ability", "sim_allegro"}) {
     EXPECT_EQ(LoadHardwareConfig(sim).backend, "sim");
   }
@@ -76,6 +79,10 @@ TEST(HardwareConfig, DevicesBlockIsStrict) {
       << e;
   e = ErrorOf(Edited("real_robotiq", "type: robotiq_rtu", "type: robotiq_usb"));
   EXPECT_NE(e.find("'robotiq_usb' is not a hand of this build"), std::string::npos) << e;
+  e = ErrorOf(Edited("real_allegro", "hand_id: 0", "hand_id: 4"));
+  EXPECT_NE(e.find("devices.hand.hand_id: 4 is outside [0, 3]"), std::string::npos) << e;
+  e = ErrorOf(Edited("real_allegro", "kd: 5", "kd: -1"));
+  EXPECT_NE(e.find("kp must be positive, kd not negative"), std::string::npos) << e;
   e = ErrorOf(Edited("real_fin_ray", "open_ticks: 1000", "open_ticks: 3000"));
   EXPECT_NE(e.find("open_ticks and closed_ticks must differ"), std::string::npos) << e;
   e = ErrorOf(Edited("real_fin_ray", "tcp://127.0.0.1:5555", "tcp://192.168.1.20:5555"));
