@@ -72,6 +72,11 @@ RetargetConfig ParseRetargetConfig(const core::YamlNode& root) {
   c.max_iterations = root.GetOr<int>("max_iterations", c.max_iterations);
   IMMIMIC_THROW_UNLESS(c.max_iterations >= 1 && c.max_iterations <= 1000, core::ConfigError,
                        root.file(), ": max_iterations must be 1..1000");
+  const std::string push_contact = root.GetOr<std::string>("push_contact", "wrist");
+  IMMIMIC_THROW_UNLESS(push_contact == "wrist" || push_contact == "expert", core::ConfigError,
+                       root.file(), ": push_contact must be wrist or expert, got '", push_contact,
+                       "'");
+  c.push_contact = push_contact == "expert" ? PushContact::kExpert : PushContact::kWrist;
   root.RejectUnknownKeys();
   return c;
 }
@@ -100,6 +105,12 @@ std::string RetargetConfigJson(const RetargetConfig& c) {
   j["filter"] = c.filter;
   j["pose_filter"] = c.pose_filter;
   j["max_iterations"] = c.max_iterations;
+  j["push_contact"] = c.push_contact == PushContact::kExpert ? "expert" : "wrist";
+  if (!c.contact_pos.isZero() || !c.contact_quat.isApprox(Eigen::Quaterniond::Identity())) {
+    j["contact"] = {
+        {"pos", {c.contact_pos.x(), c.contact_pos.y(), c.contact_pos.z()}},
+        {"quat", {c.contact_quat.w(), c.contact_quat.x(), c.contact_quat.y(), c.contact_quat.z()}}};
+  }
   return j.dump();
 }
 

@@ -26,6 +26,12 @@ enum class RetargetObjective {
   kAperture,
 };
 
+// Where a push's TCP comes from (mapping/push_contact.h).
+enum class PushContact {
+  kWrist,   // the human TCP (wrist * mount), as for every other task
+  kExpert,  // moved so that the robot's pushing face meets the cube where the human's did
+};
+
 struct KeypointPair {
   int human = 0;     // MediaPipe index 0..20
   std::string site;  // site in the end-effector MJCF
@@ -51,6 +57,11 @@ struct RetargetConfig {
   // The same for the TCP pose (position lerp, orientation slerp); 1 = off.
   double pose_filter = 1.0;
   int max_iterations = 30;  // Levenberg-Marquardt iterations per frame
+  PushContact push_contact = PushContact::kWrist;
+  // The TCP-frame transform applied to the action's pose after the mount (not to the frame the
+  // keypoints are compared in): set per dataset from its task by ResolveContactTransform.
+  Eigen::Vector3d contact_pos = Eigen::Vector3d::Zero();
+  Eigen::Quaterniond contact_quat = Eigen::Quaterniond::Identity();
 };
 
 // Throws core::ConfigError naming file and key.

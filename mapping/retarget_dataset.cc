@@ -9,6 +9,7 @@
 #include "datasets/dataset_reader.h"
 #include "datasets/dataset_rewrite.h"
 #include "envs/embodiment_spec.h"
+#include "mapping/push_contact.h"
 
 namespace immimic::mapping {
 namespace {
@@ -52,9 +53,11 @@ RetargetDatasetSummary RetargetDataset(const std::string& human_path, const std:
                          ": already retargeted (env_args has 'retarget'); start from the human "
                          "videos");
   }
-  const envs::EmbodimentSpec spec = envs::LoadEmbodimentSpec(config.embodiment);
-  FrameRetargeter retargeter(spec, config);
-  env_args["retarget"] = nlohmann::json::parse(RetargetConfigJson(config));
+  RetargetConfig resolved = config;
+  ResolveContactTransform(env_args.value("task", ""), &resolved);
+  const envs::EmbodimentSpec spec = envs::LoadEmbodimentSpec(resolved.embodiment);
+  FrameRetargeter retargeter(spec, resolved);
+  env_args["retarget"] = nlohmann::json::parse(RetargetConfigJson(resolved));
 
   RetargetDatasetSummary summary;
   summary.embodiment = config.embodiment;

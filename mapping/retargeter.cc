@@ -198,7 +198,9 @@ TcpPose TcpFromWrist(const Eigen::Ref<const Eigen::RowVectorXd>& wrist,
                      const RetargetConfig& config) {
   const Eigen::Quaterniond q =
       Eigen::Quaterniond(wrist[3], wrist[4], wrist[5], wrist[6]).normalized();
-  return {wrist.head<3>().transpose() + q * config.mount_pos, (q * config.mount_quat).normalized()};
+  const Eigen::Quaterniond tcp = q * config.mount_quat;
+  return {wrist.head<3>().transpose() + q * config.mount_pos + tcp * config.contact_pos,
+          (tcp * config.contact_quat).normalized()};
 }
 
 // q or -q, whichever is nearer `reference`: interpolation and filtering then take the short way

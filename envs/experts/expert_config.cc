@@ -6,6 +6,7 @@
 #include "core/paths.h"
 #include "core/registry.h"
 #include "core/strict_yaml.h"
+#include "envs/experts/pusher_geometry.h"
 
 namespace immimic::envs {
 
@@ -30,6 +31,11 @@ std::map<std::string, double> LoadExpertParameters(const std::string& task,
     values[key] = entry.Get<double>(key);
   }
   return values;
+}
+
+PusherGeometry LoadPusherGeometry(const std::string& embodiment) {
+  const auto p = LoadExpertParameters("push", embodiment, {"yaw_offset", "height", "lead"});
+  return {p.at("yaw_offset"), p.at("height"), p.at("lead")};
 }
 
 }  // namespace immimic::envs

@@ -22,35 +22,18 @@
 
 #include "envs/experts/expert_config.h"
 #include "envs/experts/planners.h"
+#include "envs/experts/pusher_geometry.h"
 #include "envs/tasks/task_common.h"
 
 namespace immimic::envs {
 namespace {
-
-// How each embodiment pushes: the pusher's yaw (added to the yaw that turns the TCP's -y axis
-// onto the push line), the TCP height above the table, and the distance from the TCP to the
-// cube centre along the push line while pushing (measured in the sim; it places the contact
-// move and bounds the "lost" test; the strokes themselves use the observed offset).
-struct PusherGeometry {
-  double yaw_offset = 0.0;
-  double height = 0.03;
-  double lead = 0.04;
-};
-
-// configs/experts/push.yaml: grippers lead with the closed pads' outer edges (the widest face,
-// ~2 cm across; the followers' backs let the cube turn away), hands with the backs of the curled
-// fingers (5-8 cm wide), the thumb trailing.
-PusherGeometry Geometry(const std::string& embodiment) {
-  const auto p = LoadExpertParameters("push", embodiment, {"yaw_offset", "height", "lead"});
-  return {p.at("yaw_offset"), p.at("height"), p.at("lead")};
-}
 
 Eigen::Vector3d Flat(const Eigen::Vector3d& v) { return Eigen::Vector3d(v.x(), v.y(), 0.0); }
 
 class PushPlanner : public TaskPlanner {
  public:
   std::vector<Waypoint> Plan(const ExpertContext& c) override {
-    geometry_ = Geometry(c.env.config().embodiment);
+    geometry_ = LoadPusherGeometry(c.env.config().embodiment);
     closed_ = c.env.embodiment().ClosedHand();
     // per-demo variety
     approach_height_ = c.rng.Uniform(0.05, 0.08);
