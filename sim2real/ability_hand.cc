@@ -34,8 +34,9 @@ bool AbilityHand::KeepAlive(Clock::time_point now) {
 }
 
 AbilityReply AbilityHand::Exchange(const std::vector<uint8_t>& wire) {
-  // a reply that came after an earlier timeout must not answer this request
-  while (!transport_.Read(512, 0).empty()) {
+  // a reply that came after an earlier timeout must not answer this request (bounded: a line
+  // that never stops talking still gets its request)
+  for (int i = 0; i < 64 && !transport_.Read(512, 0).empty(); ++i) {
   }
   transport_.Write(wire);
   last_sent_ = Clock::now();
