@@ -1,14 +1,17 @@
 // Round trips of the bridge's device links against the fakes of tests/sim2real: the arm link over
 // loopback ZeroMQ (plain and CURVE), the Robotiq over Modbus TCP (libmodbus, loopback) and over
-// Modbus RTU on a pseudo-terminal, a Dynamixel servo over Protocol 2.0 on a pseudo-terminal.
+// Modbus RTU on a pseudo-terminal, a Dynamixel servo over Protocol 2.0 and the Ability hand's
+// position command and reply (PPP frames) on pseudo-terminals.
 // Each iteration is one request and its reply. Real devices add their bus time (a 15-byte RTU
 // frame at 115200 baud is 1.3 ms on the wire alone); these figures are the software's share.
 #include <benchmark/benchmark.h>
 
+#include "sim2real/ability_hand.h"
 #include "sim2real/arm_link.h"
 #include "sim2real/dynamixel_servo.h"
 #include "sim2real/robotiq_gripper.h"
 #include "sim2real/robotiq_modbus_tcp.h"
+#include "tests/sim2real/fake_ability.h"
 #include "tests/sim2real/fake_arm_controller.h"
 #include "tests/sim2real/fake_dynamixel.h"
 #include "tests/sim2real/fake_robotiq.h"
@@ -71,11 +74,19 @@ void DynamixelOverPtyPresentPosition(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(servo.PresentPosition());
 }
 
+void AbilityOverPtyPositionCommand(benchmark::State& state) {
+  testing::FakeAbility fake;
+  SerialPort port(fake.slave_path(), 460800);
+  AbilityHand hand(port);
+  for (auto _ : state) benchmark::DoNotOptimize(hand.SetPositions({30, 30, 30, 30, 30, -30}));
+}
+
 BENCHMARK(ArmLinkPlain)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(ArmLinkCurve)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(RobotiqModbusTcpStatus)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(RobotiqRtuOverPtyStatus)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(DynamixelOverPtyPresentPosition)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(AbilityOverPtyPositionCommand)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 }  // namespace
 }  // namespace immimic::sim2real
