@@ -2,24 +2,61 @@
 
 #include <filesystem>
 
+#include "core/atomic_file.h"
+
 namespace immimic::core {
+namespace {
+
+// The index of the first byte that is not part of valid UTF-8 (RFC 3629), or npos. YAML text is
+// UTF-8, yaml-cpp does not check it, and values end up in JSON (run summaries, suite keys), whose
+// writer throws on anything else.
+size_t FirstInvalidUtf8(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the second byte's range; later ones are 80..BF
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      low = c == 0xE0 ? 0xA0 : low;    // no overlong forms
+      high = c == 0xED ? 0x9F : high;  // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      low = c == 0xF0 ? 0x90 : low;
+      high = c == 0xF4 ? 0x8F : high;  // nothing above U+10FFFF
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    for (size_t k = 1; k < length; ++k) {
+      const auto b = static_cast<unsigned char>(text[i + k]);
+      if (b < (k == 1 ? low : 0x80) || b > (k == 1 ? high : 0xBF)) return i;
+    }
+    i += length;
+  }
+  return std::string::npos;
+}
+
+}  // namespace
 
 YamlNode::YamlNode(YAML::Node node, std::shared_ptr<State> state, std::string path)
     : node_(std::move(node)), state_(std::move(state)), path_(std::move(path)) {}
 
 YamlNode YamlNode::LoadFile(const std::string& path) {
   IMMIMIC_THROW_UNLESS(std::filesystem::exists(path), ConfigError, path, ": no such file");
-  try {
-    auto state = std::make_shared<State>(State{path, {}});
-    YamlNode root(YAML::LoadFile(path), state, "");
-    IMMIMIC_THROW_UNLESS(root.IsMap(), ConfigError, path, ": top level must be a map");
-    return root;
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path + ": invalid YAML: " + e.what());
-  }
+  return LoadString(ReadFile(path), path);
 }
 
 YamlNode YamlNode::LoadString(const std::string& text, const std::string& source_name) {
+  const size_t invalid = FirstInvalidUtf8(text);
+  IMMIMIC_THROW_UNLESS(invalid == std::string::npos, ConfigError, source_name,
+                       ": not UTF-8 text (byte ", invalid, ")");
   try {
     auto state = std::make_shared<State>(State{source_name, {}});
     YamlNode root(YAML::Load(text), state, "");

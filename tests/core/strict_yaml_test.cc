@@ -55,5 +55,16 @@ TEST(StrictYaml, InvalidYamlIsAConfigError) {
   EXPECT_THROW(YamlNode::LoadFile("/nonexistent/file.yaml"), ConfigError);
 }
 
+TEST(StrictYaml, TextThatIsNotUtf8IsAConfigError) {
+  EXPECT_EQ(YamlNode::LoadString("name: \"caf\xc3\xa9 \xe2\x9c\x93\"\n", "ok.yaml")
+                .Get<std::string>("name"),
+            "caf\xc3\xa9 \xe2\x9c\x93");
+  // a stray continuation byte, a truncated sequence, an overlong '/', a surrogate
+  for (const char* bad :
+       {"name: a\x9d\n", "name: \xe2\x9c\n", "name: \xc0\xaf\n", "name: \xed\xa0\x80\n"}) {
+    EXPECT_THROW(YamlNode::LoadString(bad, "bad.yaml"), ConfigError) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace immimic::core
