@@ -6,6 +6,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/sha256.h"
 
 namespace immimic::agents {
 namespace fs = std::filesystem;
@@ -53,11 +54,11 @@ void SaveCheckpoint(const std::string& dir, DiffusionPolicy& policy,
                        error.message(), ")");
 
   const fs::path root(dir);
-  const nlohmann::json meta = {{"format_version", kFormatVersion},
-                               {"kind", "diffusion_policy"},
-                               {"proprio_dim", policy->proprio_dim()},
-                               {"action_dim", policy->action_dim()},
-                               {"parameters", policy->parameter_count()}};
+  nlohmann::json meta = {{"format_version", kFormatVersion},
+                         {"kind", "diffusion_policy"},
+                         {"proprio_dim", policy->proprio_dim()},
+                         {"action_dim", policy->action_dim()},
+                         {"parameters", policy->parameter_count()}};
   // (final path, temporary path) of every file; renamed together once all are written
   std::vector<std::pair<std::string, std::string>> files;
   auto write_text = [&](const char* name, const std::string& text) {
@@ -80,6 +81,7 @@ void SaveCheckpoint(const std::string& dir, DiffusionPolicy& policy,
     archive.save_to(bytes);
     core::WriteFileAtomically(weights_temp, bytes.str());
     files.emplace_back(weights, weights_temp);
+    meta["weights_sha256"] = core::Sha256Hex(bytes.str());
     write_text(kMetaFile, meta.dump(2) + "\n");
   } catch (const c10::Error& e) {
     for (const auto& [path, temp] : files) fs::remove(temp, error);
@@ -98,7 +100,9 @@ PolicyCheckpoint LoadCheckpoint(const std::string& dir) {
   const std::string meta_path = (root / kMetaFile).string();
   const nlohmann::json meta = ParseJson(meta_path);
   int proprio_dim = 0, action_dim = 0;
+  std::string weights_sha256;  // absent in checkpoints written before it was recorded
   try {
+    weights_sha256 = meta.value("weights_sha256", "");
     IMMIMIC_THROW_UNLESS(meta.at("format_version").get<int>() == kFormatVersion, core::InputError,
                          meta_path, ": format_version ", meta["format_version"],
                          " is not supported (expected ", kFormatVersion, ")");
@@ -132,6 +136,11 @@ PolicyCheckpoint LoadCheckpoint(const std::string& dir) {
   }
   const std::string weights_path = (root / kWeightsFile).string();
   ReadRequired(weights_path);
+  // LibTorch's deserialiser trusts the sizes in the file (a damaged one can make it allocate
+  // gigabytes): it only sees the bytes this project wrote
+  IMMIMIC_THROW_UNLESS(weights_sha256.empty() || core::Sha256OfFile(weights_path) == weights_sha256,
+                       core::InputError, weights_path,
+                       ": damaged (its SHA-256 differs from the one ", meta_path, " recorded)");
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(weights_path);

@@ -3,7 +3,7 @@
 //   policy.yaml       the resolved PolicyConfig (agents/policy_config.h)
 //   normalizer.json   action and proprio min-max bounds (agents/normalizer.h)
 //   weights.pt        every parameter and buffer of the DiffusionPolicy (torch archive)
-//   policy.json       proprio and action sizes, format version
+//   policy.json       proprio and action sizes, format version, the weights' SHA-256
 // Each file is written under a temporary name and all are renamed only after all were written,
 // so an interrupted save never leaves a half-written file under its final name.
 
@@ -26,8 +26,9 @@ struct PolicyCheckpoint {
 void SaveCheckpoint(const std::string& dir, DiffusionPolicy& policy,
                     const PolicyNormalizer& normalizer);
 
-// Throws core::InputError naming the file for a missing, unreadable or corrupt file, a missing
-// or extra parameter, or a parameter whose shape differs from what the config builds.
+// Throws core::InputError naming the file for a missing, unreadable or corrupt file, weights
+// whose SHA-256 differs from policy.json's (checked before LibTorch reads them), a missing or
+// extra parameter, or a parameter whose shape differs from what the config builds.
 PolicyCheckpoint LoadCheckpoint(const std::string& dir);
 
 }  // namespace immimic::agents

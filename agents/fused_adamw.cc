@@ -106,4 +106,27 @@ torch::Tensor FusedAdamW::step(LossClosure closure) {
   return loss;
 }
 
+void FusedAdamW::CheckLoadedState(const AdamWOptions& expected) const {
+  for (const auto& group : param_groups_) {
+    const auto& options = static_cast<const AdamWOptions&>(group.options());
+    if (options.betas() != expected.betas() || options.eps() != expected.eps() ||
+        options.weight_decay() != expected.weight_decay() ||
+        options.amsgrad() != expected.amsgrad()) {
+      throw std::invalid_argument("optimiser settings differ from the run's configuration");
+    }
+    for (const torch::Tensor& p : group.params()) {
+      const auto found = state_.find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+      if (found == state_.end()) continue;  // not stepped yet: step() creates its state
+      const auto& state = static_cast<const AdamWParamState&>(*found->second);
+      for (const torch::Tensor& moment : {state.exp_avg(), state.exp_avg_sq()}) {
+        if (!moment.defined() || !Fusable(moment) || moment.sizes() != p.sizes()) {
+          throw std::invalid_argument(
+              "a parameter's moment estimates are not float32 of its shape");
+        }
+      }
+      if (state.step() < 0) throw std::invalid_argument("a parameter's step count is negative");
+    }
+  }
+}
+
 }  // namespace immimic::agents

@@ -17,6 +17,12 @@ class FusedAdamW : public torch::optim::AdamW {
   FusedAdamW(std::vector<torch::Tensor> params, torch::optim::AdamWOptions options);
 
   torch::Tensor step(LossClosure closure = nullptr) override;
+
+  // After loading a checkpoint: throws std::invalid_argument if a group's settings other than the
+  // learning rate (which the trainer sets every step) differ from `expected`, or if a parameter's
+  // moment estimates are not contiguous float32 of its shape, or its step count is negative: the
+  // step writes through raw pointers sized by the parameter, so a corrupt file must stop here.
+  void CheckLoadedState(const torch::optim::AdamWOptions& expected) const;
 };
 
 }  // namespace immimic::agents

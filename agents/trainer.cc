@@ -24,6 +24,7 @@
 #include "core/heap.h"
 #include "core/paths.h"
 #include "core/rng.h"
+#include "core/sha256.h"
 #include "datasets/dataset_reader.h"
 #include "mapping/alignment_file.h"
 
@@ -264,22 +265,44 @@ void SaveResume(const fs::path& dir, DiffusionPolicy& model, DiffusionPolicy& em
   fs::create_directories(dir);
   // through memory: LibTorch's file writer throws from a destructor when a write fails (a full
   // disk), which ends the process; WriteFileAtomically reports it as an error instead
-  auto save = [&dir](const auto& object, const char* name) {
+  nlohmann::json sums;
+  auto save = [&dir, &sums](const auto& object, const char* name) {
     std::ostringstream bytes;
     torch::save(object, bytes);
     core::WriteFileAtomically((dir / name).string(), bytes.str());
+    sums[name] = core::Sha256Hex(bytes.str());
   };
   save(model, "model.pt");
   save(ema, "ema.pt");
   save(optimizer, "optimizer.pt");
-  // state.json last: it names the epoch the two files above belong to
-  nlohmann::json json = {
-      {"epoch", state.epoch}, {"steps", state.steps}, {"loss_rows", state.loss_rows}};
+  // state.json last: it names the epoch the files above belong to, and their SHA-256
+  nlohmann::json json = {{"epoch", state.epoch},
+                         {"steps", state.steps},
+                         {"loss_rows", state.loss_rows},
+                         {"sha256", sums}};
   WriteText(dir / "state.json", json.dump(1));
 }
 
-bool LoadResume(const fs::path& dir, DiffusionPolicy& model, DiffusionPolicy& ema,
-                torch::optim::AdamW& optimizer, ResumeState* state) {
+// torch::load puts the stored tensors in place of the network's, whatever their shape or type: a
+// corrupt file must fail here, not as a shape error or a write out of bounds in a training step.
+void LoadSameNetwork(DiffusionPolicy& net, const std::string& path) {
+  auto layout = [&net] {
+    std::vector<std::pair<std::vector<int64_t>, torch::ScalarType>> tensors;
+    for (const auto& t : net->parameters()) tensors.emplace_back(t.sizes().vec(), t.scalar_type());
+    for (const auto& t : net->buffers()) tensors.emplace_back(t.sizes().vec(), t.scalar_type());
+    return tensors;
+  };
+  const auto before = layout();
+  torch::load(net, path);
+  bool contiguous = true;
+  for (const auto& t : net->parameters()) contiguous = contiguous && t.is_contiguous();
+  if (layout() != before || !contiguous) {
+    throw std::invalid_argument(path + ": tensors of other shapes or types than the network's");
+  }
+}
+
+bool LoadResume(const fs::path& dir, int epochs, DiffusionPolicy& model, DiffusionPolicy& ema,
+                FusedAdamW& optimizer, ResumeState* state) {
   if (!fs::exists(dir / "state.json")) return false;
   try {
     const nlohmann::json json =
@@ -287,9 +310,33 @@ bool LoadResume(const fs::path& dir, DiffusionPolicy& model, DiffusionPolicy& em
     state->epoch = json.at("epoch").get<int>();
     state->steps = json.at("steps").get<long>();
     state->loss_rows = json.at("loss_rows").get<std::vector<std::string>>();
-    torch::load(model, (dir / "model.pt").string());
-    torch::load(ema, (dir / "ema.pt").string());
+    // one loss row per finished epoch, each one CSV line
+    bool rows_ok = state->loss_rows.size() == static_cast<size_t>(std::max(0, state->epoch));
+    for (const std::string& row : state->loss_rows) {
+      rows_ok = rows_ok && row.find_first_of("\r\n") == std::string::npos;
+    }
+    IMMIMIC_THROW_UNLESS(
+        state->epoch >= 0 && state->epoch <= epochs && state->steps >= 0 && rows_ok,
+        core::InputError, (dir / "state.json").string(), ": epoch ", state->epoch, " of ", epochs,
+        ", step ", state->steps, " and ", state->loss_rows.size(),
+        " loss rows do not describe this run");
+    // LibTorch's deserialiser trusts the sizes in a file (a damaged one can make it allocate
+    // gigabytes): it only sees the bytes this project wrote (no sums: a run from before them)
+    for (const char* name : {"model.pt", "ema.pt", "optimizer.pt"}) {
+      IMMIMIC_THROW_UNLESS(
+          !json.contains("sha256") || core::Sha256OfFile((dir / name).string()) ==
+                                          json.at("sha256").at(name).get<std::string>(),
+          core::InputError, (dir / name).string(),
+          ": damaged (its SHA-256 differs from the one state.json recorded)");
+    }
+    LoadSameNetwork(model, (dir / "model.pt").string());
+    LoadSameNetwork(ema, (dir / "ema.pt").string());
+    const auto configured =
+        static_cast<const torch::optim::AdamWOptions&>(optimizer.param_groups()[0].options());
     torch::load(optimizer, (dir / "optimizer.pt").string());
+    optimizer.CheckLoadedState(configured);
+  } catch (const core::Error&) {
+    throw;
   } catch (const std::exception& e) {
     throw core::InputError(dir.string() + ": cannot resume from this checkpoint: " + e.what());
   }
@@ -523,10 +570,10 @@ struct Model {
 };
 
 void ResumeIfAsked(const TrainOptions& options, const fs::path& partial,
-                   const std::string& resolved, Model& model, ResumeState* state) {
+                   const std::string& resolved, int epochs, Model& model, ResumeState* state) {
   fs::create_directories(partial);
   if (options.resume &&
-      LoadResume(partial / "resume", model.net, model.ema, model.optimizer, state)) {
+      LoadResume(partial / "resume", epochs, model.net, model.ema, model.optimizer, state)) {
     IMMIMIC_THROW_UNLESS(core::ReadFile((partial / "config.yaml").string()) == resolved,
                          core::InputError, partial.string(),
                          ": was started with other settings (config.yaml differs); cannot resume");
@@ -732,7 +779,8 @@ TrainSummary Train(const TrainOptions& options,
   Model model(in, options.seed);
   ResumeState state;
   ResumeIfAsked(options, partial,
-                ResolvedConfig(options, in.train, in.policy, *in.method, in.epochs), model, &state);
+                ResolvedConfig(options, in.train, in.policy, *in.method, in.epochs), in.epochs,
+                model, &state);
 
   EpochLoop loop(in, options, model, normalizer);
   const auto train_start = std::chrono::steady_clock::now();

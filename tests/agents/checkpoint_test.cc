@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace immimic::agents {
@@ -85,7 +88,12 @@ TEST_F(CheckpointTest, BrokenFoldersAreInputErrorsNamingTheFile) {
 
   SaveCheckpoint(dir_, policy, Normalizer());
   std::ofstream(fs::path(dir_) / "weights.pt", std::ios::trunc) << "not a torch archive";
-  expect_error("weights.pt");
+  expect_error("weights.pt: damaged");  // its SHA-256 differs from policy.json's
+  // a checkpoint from before the SHA-256 was recorded: LibTorch's own error, as an InputError
+  nlohmann::json meta = nlohmann::json::parse(core::ReadFile(dir_ + "/policy.json"));
+  meta.erase("weights_sha256");
+  std::ofstream(fs::path(dir_) / "policy.json", std::ios::trunc) << meta.dump();
+  expect_error("weights.pt: corrupt or unreadable");
 
   // a config whose network has other shapes than the stored weights
   SaveCheckpoint(dir_, policy, Normalizer());

@@ -111,5 +111,25 @@ TEST(FusedAdamW, RejectsAmsgrad) {
                std::invalid_argument);
 }
 
+// A loaded checkpoint whose moments do not fit the parameters (a corrupt resume file) is rejected
+// before step() would write through pointers sized by the parameter.
+TEST(FusedAdamW, LoadedStateMustFitTheParameters) {
+  const std::vector<torch::Tensor> params = MakeParameters(5);
+  FusedAdamW fused(params, kOptions);
+  Step(fused, params, 0, 1e-2);
+  EXPECT_NO_THROW(fused.CheckLoadedState(kOptions));
+  EXPECT_THROW(fused.CheckLoadedState(torch::optim::AdamWOptions(kOptions).eps(1e-6)),
+               std::invalid_argument);
+  auto& state = static_cast<torch::optim::AdamWParamState&>(
+      *fused.state().at(c10::guts::to_string(params[2].unsafeGetTensorImpl())));
+  state.exp_avg(torch::zeros({3}));
+  EXPECT_THROW(fused.CheckLoadedState(kOptions), std::invalid_argument);
+  state.exp_avg(torch::zeros_like(params[2], torch::kFloat64));
+  EXPECT_THROW(fused.CheckLoadedState(kOptions), std::invalid_argument);
+  state.exp_avg(torch::zeros_like(params[2]));
+  state.step(-1);
+  EXPECT_THROW(fused.CheckLoadedState(kOptions), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace immimic::agents

@@ -19,6 +19,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/paths.h"
+#include "core/sha256.h"
 #include "datasets/demo_replay.h"
 #include "mapping/alignment_file.h"
 #include "tests/agents/synthetic_dataset.h"
@@ -326,6 +327,58 @@ TEST_F(TrainerTest, SameSeedSameWeightsAndResumeMatchesAnUninterruptedRun) {
   other_seed.seed = 6;
   Train(other_seed);
   EXPECT_FALSE(SameWeights((dir_ / "a").string(), (dir_ / "d").string()));
+}
+
+// Resume files that do not describe the run (found by fuzzing them, tests/fuzz/runs_fuzz.cc) are
+// a clear error, not a crash or a silently different training.
+TEST_F(TrainerTest, CorruptResumeFilesAreAClearError) {
+  TrainOptions interrupted = Options("robot_only", "run");
+  interrupted.stop_after_epochs = 1;
+  EXPECT_THROW(Train(interrupted), core::Error);
+  const fs::path resume = dir_ / "run.partial" / "resume";
+  const std::string state = core::ReadFile((resume / "state.json").string());
+  const std::string model = core::ReadFile((resume / "model.pt").string());
+  TrainOptions resumed = Options("robot_only", "run");
+  resumed.resume = true;
+  // an archive comes with its SHA-256 in state.json, as if written so: past the damage check
+  auto expect_rejected = [&](const std::string& file, const std::string& text) {
+    core::WriteFileAtomically((resume / file).string(), text);
+    if (file != "state.json") {
+      nlohmann::json json = nlohmann::json::parse(state);
+      json["sha256"][file] = core::Sha256Hex(text);
+      core::WriteFileAtomically((resume / "state.json").string(), json.dump());
+    }
+    EXPECT_THROW(Train(resumed), core::InputError) << file << ": " << text.substr(0, 60);
+  };
+  const std::string rows = nlohmann::json::parse(state)["loss_rows"].dump();
+  expect_rejected("state.json", R"({"epoch": -1, "steps": 2, "loss_rows": []})");
+  expect_rejected("state.json", R"({"epoch": 9, "steps": 2, "loss_rows": )" + rows + "}");
+  expect_rejected("state.json", R"({"epoch": 1, "steps": 2, "loss_rows": ["1,2\n3"]})");
+  core::WriteFileAtomically((resume / "state.json").string(), state);
+  // a network of other sizes (another run's) in place of the model: LibTorch would load it
+  std::ofstream(dir_ / "small.yaml")
+      << "image_size: 16\naction_horizon: 4\n"
+         "encoder: {channels: [4, 8], keypoints: 4, feature_dim: 4}\n"
+         "unet: {down_dims: [8, 16], groups: 4, step_embed_dim: 8}\n";
+  std::ofstream(dir_ / "train_small.yaml")
+      << "policy: " << (dir_ / "small.yaml").string() << "\nepochs: 3\nbatch_size: 8\nthreads: 1\n";
+  TrainOptions small = Options("robot_only", "small");
+  small.config_path = (dir_ / "train_small.yaml").string();
+  small.stop_after_epochs = 1;
+  EXPECT_THROW(Train(small), core::Error);
+  const fs::path small_resume = dir_ / "small.partial" / "resume";
+  expect_rejected("model.pt", core::ReadFile((small_resume / "model.pt").string()));
+  core::WriteFileAtomically((resume / "model.pt").string(), model);
+  expect_rejected("optimizer.pt", core::ReadFile((small_resume / "optimizer.pt").string()));
+  // a damaged archive never reaches LibTorch's deserialiser
+  core::WriteFileAtomically((resume / "state.json").string(), state);
+  core::WriteFileAtomically((resume / "model.pt").string(), model.substr(0, model.size() / 2));
+  try {
+    Train(resumed);
+    ADD_FAILURE() << "a damaged model.pt was accepted";
+  } catch (const core::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("damaged"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(TrainerTest, TrainedRunRollsOutReproduciblyInTheEnv) {
