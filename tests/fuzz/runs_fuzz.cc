@@ -3,6 +3,10 @@
 // reads the copy: `immimic eval --run` (run.json, the policy's config, sizes, normaliser and
 // weights) or `train --resume` (the resume state, model, weight average and optimiser). Bad files
 // must end in an exception derived from core::Error, never in a crash or another exception.
+// A replaced archive fails the SHA-256 that policy.json or state.json records for it; with bit 3 of
+// the first byte set the sums are updated too, as in a consistently written but wrong run, so that
+// the input reaches LibTorch's deserialiser and the checks after it (and seeds made by another
+// build, whose weights differ in their last bits, fit its template).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -10,10 +14,14 @@
 #include <fstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "agents/chunk_executor.h"
 #include "agents/trained_policy.h"
 #include "agents/trainer.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/sha256.h"
 #include "datasets/demo_replay.h"
 #include "envs/env_config.h"
 #include "tests/fuzz/fuzz_input.h"
@@ -42,7 +50,7 @@ void WriteSeeds(const fuzz::TinyRun& run) {
     std::ifstream in(from, std::ios::binary);
     std::ofstream out(fs::path(folder) / ("run_" + fs::path(kFiles[i]).filename().string()),
                       std::ios::binary);
-    out.put(static_cast<char>(i));
+    out.put(static_cast<char>(i | 8));  // with sums that fit: mutations reach LibTorch
     out << in.rdbuf();
   }
 }
@@ -66,6 +74,25 @@ void CopyWith(const std::string& from, const fs::path& to, const char* file, con
       .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
 }
 
+// Records the SHA-256 of the run's archives where it keeps them (policy.json for the weights,
+// state.json for the resume files), unless that record is not a JSON object.
+void UpdateSums(const fs::path& dir, bool resume) {
+  const fs::path record = dir / (resume ? "resume/state.json" : "policy/policy.json");
+  try {
+    nlohmann::json json = nlohmann::json::parse(core::ReadFile(record.string()));
+    if (!json.is_object()) return;
+    if (resume) {
+      for (const char* name : {"model.pt", "ema.pt", "optimizer.pt"}) {
+        json["sha256"][name] = core::Sha256OfFile((dir / "resume" / name).string());
+      }
+    } else {
+      json["weights_sha256"] = core::Sha256OfFile((dir / "policy/weights.pt").string());
+    }
+    std::ofstream(record, std::ios::trunc) << json.dump(1);
+  } catch (const nlohmann::json::exception&) {
+  }
+}
+
 // What `immimic eval --run` reads before its rollouts.
 void LoadForEval(const std::string& dir) {
   const agents::TrainedRunInfo run = agents::ReadRunInfo(dir);
@@ -81,16 +108,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const fuzz::TinyRun& run = Template();
   const size_t pick = data[0] % kFileCount;
+  const bool update_sum = data[0] & 8;
   try {
     if (pick < kEvalFiles) {
       const fs::path dir = fuzz::ScratchPath("eval_run");
       CopyWith(run.finished, dir, kFiles[pick], data + 1, size - 1);
+      if (update_sum) UpdateSums(dir, false);
       LoadForEval(dir.string());
     } else {
       agents::TrainOptions options = run.options;  // same data and config: config.yaml matches
       options.out_dir = fuzz::ScratchPath("resumed");
       fs::remove_all(options.out_dir);
-      CopyWith(run.interrupted, options.out_dir + ".partial", kFiles[pick], data + 1, size - 1);
+      const fs::path partial = options.out_dir + ".partial";
+      CopyWith(run.interrupted, partial, kFiles[pick], data + 1, size - 1);
+      if (update_sum) UpdateSums(partial, true);
       agents::Train(options);
     }
   } catch (const core::Error&) {
