@@ -11,12 +11,21 @@
 
 namespace immimic::fuzz {
 
-// A per-process scratch path under the temp folder, named `name`.
+// A per-process scratch path under the temp folder, named `name`. The folder is removed when the
+// process exits normally (fork-mode fuzzing starts a process per job); a crash leaves it to look
+// at.
 inline std::string ScratchPath(const std::string& name) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("immimic_fuzz_" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
+  struct Folder {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("immimic_fuzz_" + std::to_string(getpid()));
+    ~Folder() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const Folder folder;
+  std::filesystem::create_directories(folder.path);
+  return (folder.path / name).string();
 }
 
 inline std::string WriteScratch(const std::string& name, const uint8_t* data, size_t size) {
