@@ -43,6 +43,14 @@ size_t FirstInvalidUtf8(const std::string& text) {
   return std::string::npos;
 }
 
+// A map key as text. yaml-cpp would throw its own exception for a key that is empty, a list or
+// a map (`: 1`, `[a]: 1`); a config's keys are names.
+std::string KeyText(const YAML::Node& key, const std::string& where) {
+  IMMIMIC_THROW_UNLESS(key.IsScalar(), ConfigError, where, ": a key must be a name (line ",
+                       key.Mark().line + 1, ")");
+  return key.Scalar();
+}
+
 }  // namespace
 
 YamlNode::YamlNode(YAML::Node node, std::shared_ptr<State> state, std::string path)
@@ -115,7 +123,7 @@ std::vector<std::string> YamlNode::Keys() const {
   IMMIMIC_THROW_UNLESS(node_.IsMap(), ConfigError, Where(), ": expected a map");
   std::vector<std::string> keys;
   for (const auto& entry : node_) {
-    keys.push_back(entry.first.as<std::string>());
+    keys.push_back(KeyText(entry.first, Where()));
     state_->read_paths.insert(ChildPath(keys.back()));
   }
   return keys;
@@ -124,7 +132,7 @@ std::vector<std::string> YamlNode::Keys() const {
 void YamlNode::CheckRead(const YAML::Node& node, const std::string& path) const {
   if (node.IsMap()) {
     for (const auto& entry : node) {
-      const std::string key = entry.first.as<std::string>();
+      const std::string key = KeyText(entry.first, state_->file);
       const std::string child = path.empty() ? key : path + "." + key;
       IMMIMIC_THROW_UNLESS(state_->read_paths.count(child) > 0, ConfigError, state_->file,
                            ": unknown key '", child, "'");

@@ -66,5 +66,14 @@ TEST(StrictYaml, TextThatIsNotUtf8IsAConfigError) {
   }
 }
 
+TEST(StrictYaml, KeyThatIsNotANameIsAConfigError) {
+  // an empty key, a list as key, a map as key (the configs fuzz target's first finding)
+  for (const char* bad : {"a: {b: 1, : 2}\n", "a: {[x]: 1}\n", "a: {{x: 1}: 2}\n"}) {
+    const YamlNode root = YamlNode::LoadString(bad, "bad.yaml");
+    EXPECT_THROW(root.Child("a").Keys(), ConfigError) << bad;
+    EXPECT_THROW(root.RejectUnknownKeys(), ConfigError) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace immimic::core
