@@ -97,6 +97,10 @@ def configs():
             if file.endswith(".yaml") and (names is None or stem in names):
                 with open(os.path.join(directory, file), "rb") as f:
                     write("configs", f"{folder}_{stem}", selector, f.read())
+    # selector 5, then the task byte: the order of configs_fuzz.cc's ParseTaskConfig
+    for index, task in enumerate(["pick_place", "push", "flip", "hammer"]):
+        with open(os.path.join(ROOT, "configs", "tasks", task + ".yaml"), "rb") as f:
+            write("configs", f"tasks_{task}", 5, bytes([index]) + f.read())
 
 
 # agents::MethodNames() in registration order: the second byte of a method config picks one
