@@ -17,6 +17,7 @@
 #include "suite/report.h"
 #include "suite/runner.h"
 #include "suite/stage_graph.h"
+#include "suite/suite_folder.h"
 #include "suite/suite_spec.h"
 
 namespace immimic::cli {
@@ -35,18 +36,6 @@ std::string SelfExecutable() {
   return self.string();
 }
 
-// The suite a report folder was run with: its copy of the suite file and the cache it used.
-struct SuiteFolder {
-  suite::SuiteSpec spec;
-  std::string cache;
-};
-
-SuiteFolder ReadSuiteFolder(const std::string& dir) {
-  IMMIMIC_THROW_UNLESS(fs::exists(dir + "/suite.yaml") && fs::exists(dir + "/cache_path.txt"),
-                       core::InputError, dir, ": not a suite folder (no suite.yaml)");
-  return {suite::LoadSuiteSpec(dir + "/suite.yaml"), core::ReadFile(dir + "/cache_path.txt")};
-}
-
 // scripts/plot_suite on the report folder; false (and a note) where it cannot run.
 bool DrawPlots(const std::string& dir) {
   const std::string script = core::ProjectRoot() + "/scripts/plot_suite";
@@ -59,7 +48,7 @@ bool DrawPlots(const std::string& dir) {
   return true;
 }
 
-int Report(const std::string& dir, const SuiteFolder& folder) {
+int Report(const std::string& dir, const suite::SuiteFolder& folder) {
   const auto graph = suite::BuildStageGraph(folder.spec);
   const nlohmann::json results = suite::CollectResults(folder.spec, graph, folder.cache);
   suite::WriteReports(results, dir);
@@ -97,7 +86,7 @@ int Run(const SuiteOptions& o) {
 }
 
 int Status(const std::string& dir) {
-  const SuiteFolder folder = ReadSuiteFolder(dir);
+  const suite::SuiteFolder folder = suite::ReadSuiteFolder(dir);
   const auto graph = suite::BuildStageGraph(folder.spec);
   const auto states = suite::ReadStates(folder.cache, graph);
   std::map<std::string, int> counts;
@@ -146,7 +135,7 @@ Command RegisterSuite(CLI::App& app) {
       return code;
     }
     if (status->parsed()) return Status(*dir);
-    return Report(*dir, ReadSuiteFolder(*dir));
+    return Report(*dir, suite::ReadSuiteFolder(*dir));
   };
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/error.h"
 #include "core/paths.h"
 #include "core/sha256.h"
 #include "core/strict_yaml.h"
@@ -66,24 +67,46 @@ std::map<std::string, double> PublishedSuccess() {
   return rates;
 }
 
-double StageSeconds(const std::string& dir) {
-  const auto done = nlohmann::json::parse(core::ReadFile(dir + "/done.json"));
-  return done.value("seconds", 0.0);
+// A stage's JSON output, read by `read`; text that is not JSON, or a key missing or of another
+// type, is an InputError naming the file (the reports read folders a user hands them).
+template <typename Read>
+auto ReadStageJson(const std::string& path, Read read) {
+  try {
+    return read(nlohmann::json::parse(core::ReadFile(path)));
+  } catch (const nlohmann::json::exception& error) {
+    throw core::InputError(path + ": " + error.what());
+  }
 }
 
+double StageSeconds(const std::string& dir) {
+  return ReadStageJson(dir + "/done.json",
+                       [](const nlohmann::json& done) { return done.value("seconds", 0.0); });
+}
+
+// Far above any suite's; keeps the sums over seeds within an int.
+constexpr int kMaxEpisodes = 1000000;
+
 void AddEvaluation(const Stage& stage, const std::string& dir, Row* row, double train_seconds) {
-  const auto eval = nlohmann::json::parse(core::ReadFile(dir + "/eval.json"));
-  row->seeds.push_back({{"seed", stage.seed},
-                        {"successes", eval.at("successes")},
-                        {"episodes", eval.at("episodes")}});
-  for (const auto& episode : eval.at("per_episode")) {
-    row->outcome[{stage.seed, episode.at("index").get<int>()}] = episode.at("success").get<bool>();
-    if (!episode.at("sparc").is_null()) row->sparc.push_back(episode.at("sparc").get<double>());
-    if (!episode.at("ldlj").is_null()) row->ldlj.push_back(episode.at("ldlj").get<double>());
-  }
+  const std::string path = dir + "/eval.json";
+  ReadStageJson(path, [&](const nlohmann::json& eval) {
+    const int successes = eval.at("successes").get<int>(),
+              episodes = eval.at("episodes").get<int>();
+    IMMIMIC_THROW_UNLESS(
+        episodes >= 0 && episodes <= kMaxEpisodes && successes >= 0 && successes <= episodes,
+        core::InputError, path, ": ", successes, " successes in ", episodes, " episodes");
+    row->seeds.push_back({{"seed", stage.seed}, {"successes", successes}, {"episodes", episodes}});
+    for (const auto& episode : eval.at("per_episode")) {
+      row->outcome[{stage.seed, episode.at("index").get<int>()}] =
+          episode.at("success").get<bool>();
+      if (!episode.at("sparc").is_null()) row->sparc.push_back(episode.at("sparc").get<double>());
+      if (!episode.at("ldlj").is_null()) row->ldlj.push_back(episode.at("ldlj").get<double>());
+    }
+    return 0;
+  });
   row->eval_seconds += StageSeconds(dir);
   row->train_seconds += train_seconds;
-  if (row->video.empty() && std::filesystem::exists(dir + "/rollout.mp4")) {
+  std::error_code unreadable;  // a path too long to look up has no video
+  if (row->video.empty() && std::filesystem::exists(dir + "/rollout.mp4", unreadable)) {
     row->video = dir + "/rollout.mp4";
   }
 }
@@ -151,9 +174,11 @@ nlohmann::json CollectResults(const SuiteSpec& spec, const StageGraph& graph,
     const std::string dir = StageDir(cache, stage);
     if (stage.kind == "map" && stage.label.size() > 7 &&
         stage.label.compare(stage.label.size() - 7, 7, " action") == 0) {
-      const auto summary = nlohmann::json::parse(core::ReadFile(dir + "/summary.json"));
       const std::string cell = stage.label.substr(4, stage.label.size() - 11);
-      action_distance[cell] = summary.value("action_distance", std::nan(""));
+      action_distance[cell] =
+          ReadStageJson(dir + "/summary.json", [](const nlohmann::json& summary) {
+            return summary.value("action_distance", std::nan(""));
+          });
     }
     if (!evaluation) continue;
     const std::string name = stage.task + "/" + stage.embodiment + "/" + stage.method + "/" +

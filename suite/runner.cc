@@ -22,6 +22,15 @@ namespace immimic::suite {
 namespace fs = std::filesystem;
 namespace {
 
+// Whether `path` exists; a path the filesystem cannot look up (a name too long: a damaged
+// cache_path.txt) is an InputError naming it, not std::filesystem's exception.
+bool Exists(const fs::path& path) {
+  std::error_code error;
+  const bool exists = fs::exists(path, error);
+  IMMIMIC_THROW_UNLESS(!error, core::InputError, path.string(), ": ", error.message());
+  return exists;
+}
+
 using Clock = std::chrono::steady_clock;
 
 // A zombie (dead, not yet reaped: common in containers whose init does not reap) is not alive.
@@ -220,9 +229,9 @@ std::vector<StageState> ReadStates(const std::string& cache, const StageGraph& g
   for (const Stage& stage : graph.stages) {
     const fs::path dir = StageDir(cache, stage);
     StageState state = StageState::kPending;
-    if (fs::exists(dir / "done.json")) {
+    if (Exists(dir / "done.json")) {
       state = StageState::kDone;
-    } else if (fs::exists(dir / "running.json")) {
+    } else if (Exists(dir / "running.json")) {
       try {
         const auto json = nlohmann::json::parse(core::ReadFile((dir / "running.json").string()));
         const int pid = json.at("pid").get<int>(), runner = json.at("runner").get<int>();
@@ -235,7 +244,7 @@ std::vector<StageState> ReadStates(const std::string& cache, const StageGraph& g
         }
       } catch (const std::exception&) {
       }
-    } else if (fs::exists(dir / "failed.json")) {
+    } else if (Exists(dir / "failed.json")) {
       state = StageState::kFailed;
     }
     states.push_back(state);

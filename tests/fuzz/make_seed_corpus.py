@@ -214,6 +214,22 @@ def files(immimic):
             write("files", f"mjcf_{file[:-4]}", 4, f.read())
 
 
+def suite_outputs():
+    """The files of suite_outputs_fuzz.cc's finished suite, as it writes them: the first byte
+    picks the kind, the second the stage."""
+    suite = ("name: tiny\ntasks: [push]\nembodiments: [robotiq]\nmethods: [robot_only, immimic_a]\n"
+             "seeds: [0]\ndata: {robot_demos: 1, human_videos: 2, image_size: 32}\n"
+             "eval: {episodes: 2, max_steps: 30, replan_every: 2}\n")
+    evaluation = {"successes": 1, "episodes": 2, "per_episode": [
+        {"index": 0, "success": True, "sparc": -1.5, "ldlj": -6.0},
+        {"index": 1, "success": False, "sparc": None, "ldlj": None}]}
+    files = [("suite_yaml", suite), ("cache_path", "/nonexistent/cache"),
+             ("done_json", json.dumps({"seconds": 1.5})), ("eval_json", json.dumps(evaluation)),
+             ("summary_json", json.dumps({"action_distance": 0.25}))]
+    for kind, (name, text) in enumerate(files):
+        write("suite_outputs", name, kind, bytes([0]) + text.encode())
+
+
 if __name__ == "__main__":
     protocols()
     configs()
@@ -221,3 +237,4 @@ if __name__ == "__main__":
     bridge_log(os.path.abspath(sys.argv[2]))
     recipes()
     runs(os.path.abspath(sys.argv[3]))
+    suite_outputs()
