@@ -31,6 +31,10 @@ torch::jit::Module LoadModule(const std::string& path) {
   } catch (const c10::Error& error) {
     throw core::InputError(path + ": not a TorchScript module (" +
                            std::string(error.what_without_backtrace()) + ")");
+  } catch (const std::exception& error) {
+    // the TorchScript parser and unpickler also throw std::runtime_error, std::out_of_range and
+    // torch::jit::ErrorReport for damaged code or pickles (the torchscript fuzz target)
+    throw core::InputError(path + ": not a TorchScript module (" + std::string(error.what()) + ")");
   }
 }
 
@@ -63,7 +67,13 @@ torch::Tensor ProprioWindow(const std::vector<envs::Observation>& history) {
 Eigen::MatrixXd ChunkFromOutput(const c10::IValue& output, const TorchScriptInfo& info) {
   IMMIMIC_THROW_UNLESS(output.isTensor(), core::InputError, info.path,
                        ": forward must return one tensor (the action chunk)");
-  torch::Tensor chunk = output.toTensor().detach().to(torch::kFloat64).contiguous();
+  torch::Tensor chunk;
+  try {
+    chunk = output.toTensor().detach().to(torch::kFloat64).contiguous();
+  } catch (const c10::Error& error) {  // a sparse or quantised tensor, say
+    throw core::InputError(info.path + ": forward returned a tensor that is not dense numbers (" +
+                           std::string(error.what_without_backtrace()) + ")");
+  }
   if (chunk.dim() == 3 && chunk.size(0) == 1) chunk = chunk[0];
   IMMIMIC_THROW_UNLESS(chunk.dim() == 2 && chunk.size(0) >= 1 && chunk.size(1) == info.action_dim,
                        core::InputError, info.path, ": forward returned shape ", chunk.sizes(),
@@ -108,6 +118,8 @@ class TorchScriptPolicy : public Policy {
       } catch (const c10::Error& error) {
         throw core::InputError(info_.path +
                                ": forward failed: " + std::string(error.what_without_backtrace()));
+      } catch (const std::exception& error) {  // TorchScript's own errors are not all c10's
+        throw core::InputError(info_.path + ": forward failed: " + std::string(error.what()));
       }
     }
     return ChunkFromOutput(output, info_);

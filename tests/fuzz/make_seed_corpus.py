@@ -11,6 +11,7 @@ Usage: tests/fuzz/make_seed_corpus.py build/cli/immimic build/tests/datasets/dat
 """
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -230,6 +231,17 @@ def suite_outputs():
         write("suite_outputs", name, kind, bytes([0]) + text.encode())
 
 
+def torchscript():
+    """make_modules.py's modules, one valid and four breaking the contract, each a whole file."""
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "data", "torchscript",
+                                                         "make_modules.py"), out], check=True)
+        os.makedirs(os.path.join(CORPUS, "torchscript"), exist_ok=True)
+        for file in sorted(os.listdir(out)):
+            shutil.copy(os.path.join(out, file), os.path.join(CORPUS, "torchscript",
+                                                              "module_" + file[:-3]))
+
+
 if __name__ == "__main__":
     protocols()
     configs()
@@ -238,3 +250,4 @@ if __name__ == "__main__":
     recipes()
     runs(os.path.abspath(sys.argv[3]))
     suite_outputs()
+    torchscript()
