@@ -22,7 +22,9 @@ done
 export IMMIMIC_ROOT=$root
 
 "$immimic" list | grep -qw jaw || { echo "immimic list does not name the jaw"; exit 1; }
-filter='*/*jaw*:ExpertConfig.*'
+# flip is left out: a spatula grip is tuned per hand (docs/tasks.md) and the primitive jaw's flip
+# entry only satisfies the strict expert file
+filter='*/*jaw*:ExpertConfig.*:-Registry/FlipExpert.*/jaw'
 listed=$("$envs_tests" --gtest_list_tests --gtest_filter="$filter" | grep -c 'jaw' || true)
 echo "registry tests on the jaw: $listed"
 # lift, pick_place and push experts, hammer, every-embodiment checks, 4 tasks x jaw, pick_place
