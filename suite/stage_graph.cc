@@ -128,7 +128,8 @@ class GraphBuilder {
   // A built-in method's training run on `cell` and its evaluation, reported as `row` (the
   // method's name unless it is the oracle).
   void TrainAndEval(const std::string& method, uint64_t seed, int robot, int retargeted,
-                    const Cell& cell, const std::string& row = "") {
+                    const Cell& cell, const std::string& row = "",
+                    const std::string& method_config = "") {
     const std::string name = row.empty() ? method : row;
     const SuiteSpec& s = spec_;
     const std::string mode = agents::MakeMethod(method)->alignment_mode();
@@ -161,14 +162,17 @@ class GraphBuilder {
     if (s.train.epochs > 0) {
       t.args.insert(t.args.end(), {"--epochs", std::to_string(s.train.epochs)});
     }
+    if (!method_config.empty()) t.args.insert(t.args.end(), {"--method-config", method_config});
     t.output = "run";
     t.stdout_file = "summary.json";
-    const int train =
-        Add(std::move(t), {{"method", method},
-                           {"seed", seed},
-                           {"epochs", s.train.epochs},
-                           {"train_configs", Hash(TrainConfigTexts(s.train.config))},
-                           {"method_config", Hash(ConfigText("methods/" + method + ".yaml"))}});
+    const int train = Add(
+        std::move(t),
+        {{"method", method},
+         {"seed", seed},
+         {"epochs", s.train.epochs},
+         {"train_configs", Hash(TrainConfigTexts(s.train.config))},
+         {"method_config", Hash(method_config.empty() ? ConfigText("methods/" + method + ".yaml")
+                                                      : core::ReadFile(method_config))}});
     Eval(train, {"--run", "{dep:0}/run"}, cell, name, seed);
   }
 
@@ -311,6 +315,14 @@ StageGraph GraphBuilder::Build() {
           for (int h : human_counts) {
             Cell cell{task, embodiment, s.data.sweeps() ? r : -1, s.data.sweeps() ? h : -1};
             for (uint64_t seed : s.seeds) TrainAndEval(method, seed, robot, retargeted.at(h), cell);
+          }
+        }
+        for (const MethodVariant& v : s.method_variants) {
+          for (int h : human_counts) {
+            Cell cell{task, embodiment, s.data.sweeps() ? r : -1, s.data.sweeps() ? h : -1};
+            for (uint64_t seed : s.seeds) {
+              TrainAndEval(v.method, seed, robot, retargeted.at(h), cell, v.name, v.config);
+            }
           }
         }
         for (const ExternalMethod& method : s.external_methods) {

@@ -6,9 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "agents/method.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/paths.h"
 #include "core/registry.h"
+#include "core/sha256.h"
 #include "core/strict_yaml.h"
 #include "envs/embodiment_spec.h"
 #include "envs/task.h"
@@ -88,6 +90,39 @@ void ReadEval(const core::YamlNode& node, EvalSpec* e) {
   check(e->max_steps >= 0, "max_steps must be >= 0");
 }
 
+std::vector<MethodVariant> ReadMethodVariants(const core::YamlNode& node) {
+  std::vector<MethodVariant> variants;
+  const std::vector<std::string> known = agents::MethodNames();
+  for (const core::YamlNode& item : node.Items()) {
+    MethodVariant v;
+    v.name = item.Get<std::string>("name");
+    v.method = item.Get<std::string>("method");
+    v.config = item.GetOr<std::string>("config", v.name);
+    item.RejectUnknownKeys();
+    IMMIMIC_THROW_UNLESS(std::find(known.begin(), known.end(), v.method) != known.end(),
+                         core::InputError, item.Where(), ": ",
+                         core::UnknownNameMessage("method", v.method, known));
+    IMMIMIC_THROW_UNLESS(std::find(known.begin(), known.end(), v.name) == known.end(),
+                         core::ConfigError, item.Where(), ": name '", v.name,
+                         "' is a registered method's; a variant needs its own");
+    for (const MethodVariant& other : variants) {
+      IMMIMIC_THROW_UNLESS(other.name != v.name, core::ConfigError, item.Where(), ": name '",
+                           v.name, "' appears twice");
+    }
+    std::string path;
+    try {
+      path = EndsWithYaml(v.config) ? v.config
+                                    : core::ConfigPath("methods/variants/" + v.config + ".yaml");
+    } catch (const core::Error&) {  // a shipped name that is not there
+    }
+    IMMIMIC_THROW_UNLESS(!path.empty() && fs::exists(path), core::ConfigError, item.Where(),
+                         ": no method config '", v.config, "'");
+    v.config = path;
+    variants.push_back(std::move(v));
+  }
+  return variants;
+}
+
 void ReadOracle(const core::YamlNode& node, OracleSpec* o) {
   o->demos = node.Get<int>("demos");
   o->seed = node.GetOr<uint64_t>("seed", o->seed);
@@ -125,6 +160,9 @@ SuiteSpec LoadSuiteSpec(const std::string& name_or_path) {
                        ".seeds must name at least one training seed");
   if (root.Has("external_methods")) {
     s.external_methods = ReadExternalMethods(root.Child("external_methods"), agents::MethodNames());
+  }
+  if (root.Has("method_variants")) {
+    s.method_variants = ReadMethodVariants(root.Child("method_variants"));
   }
   if (root.Has("data")) ReadData(root.Child("data"), &s.data);
   if (root.Has("train")) {
@@ -187,6 +225,11 @@ std::string SuiteSpecJson(const SuiteSpec& s) {
                            {"max_steps", s.eval.max_steps}}},
                          {"expert_row", s.expert_row},
                          {"threads_per_job", s.threads_per_job}};
+  for (const MethodVariant& v : s.method_variants) {  // absent without variants: hash unchanged
+    json["method_variants"][v.name] = {{"method", v.method},
+                                       {"config", v.config},
+                                       {"digest", core::Sha256Hex(core::ReadFile(v.config))}};
+  }
   if (s.oracle.demos > 0) {  // only then, so that the hash of a suite without one is unchanged
     json["oracle"] = {{"demos", s.oracle.demos}, {"seed", s.oracle.seed}};
   }

@@ -36,6 +36,13 @@ struct EvalSpec {
   int max_steps = 450;          // 0: the env's own limit
 };
 
+// A built-in method trained with another method YAML (an ablation of it), reported as `name`.
+struct MethodVariant {
+  std::string name;    // the row's name; not a registered method's
+  std::string method;  // the registered method it varies
+  std::string config;  // the method YAML: configs/methods/variants/<name>.yaml unless a path
+};
+
 // The oracle row: robot_only trained on robot demos made by the human-style expert (the human's
 // pace and motion on the robot's body and cameras), what a perfect bridge over the embodiment gap
 // would give. demos 0: no oracle row.
@@ -49,7 +56,8 @@ struct SuiteSpec {
   std::string source;  // the file it was read from
   std::vector<std::string> tasks, embodiments, methods;
   std::vector<ExternalMethod> external_methods;  // suite/external_method.h
-  std::vector<uint64_t> seeds;                   // training seeds
+  std::vector<MethodVariant> method_variants;
+  std::vector<uint64_t> seeds;  // training seeds
   DataSpec data;
   TrainSpec train;
   EvalSpec eval;

@@ -113,6 +113,36 @@ TEST(StageGraph, TheOracleTrainsRobotOnlyOnHumanStyleRobotDemos) {
   }
 }
 
+TEST(StageGraph, AMethodVariantTrainsWithItsFileUnderItsOwnName) {
+  SuiteSpec s = Spec();
+  s.embodiments = {"robotiq"};
+  s.seeds = {0};
+  const std::string file = ::testing::TempDir() + "/variant.yaml";
+  std::ofstream(file) << "mixup: {kind: linear}\n";
+  s.method_variants = {{"immimic_a_open_end", "immimic_a", file}};
+  const StageGraph g = BuildStageGraph(s);
+  EXPECT_EQ(Count(g, "train"), 3);
+  EXPECT_EQ(Count(g, "map"), 1);  // the variant shares immimic_a's alignment
+  const auto variant = std::find_if(g.stages.begin(), g.stages.end(), [](const Stage& stage) {
+    return stage.kind == "train" && stage.label.find("immimic_a_open_end") != std::string::npos;
+  });
+  ASSERT_NE(variant, g.stages.end());
+  const auto flag = std::find(variant->args.begin(), variant->args.end(), "--method-config");
+  ASSERT_NE(flag, variant->args.end());
+  EXPECT_EQ(*(flag + 1), file);
+  EXPECT_TRUE(std::any_of(g.stages.begin(), g.stages.end(), [](const Stage& stage) {
+    return stage.kind == "eval" && stage.method == "immimic_a_open_end";
+  }));
+  // the registered methods' stages keep their keys
+  SuiteSpec plain = s;
+  plain.method_variants.clear();
+  for (const Stage& stage : BuildStageGraph(plain).stages) {
+    EXPECT_TRUE(std::any_of(g.stages.begin(), g.stages.end(), [&](const Stage& o) {
+      return o.key == stage.key;
+    })) << stage.label;
+  }
+}
+
 TEST(StageGraph, ASweepTrainsEveryPointOnceAndLabelsItsSizes) {
   SuiteSpec s = Spec();
   s.embodiments = {"robotiq"};

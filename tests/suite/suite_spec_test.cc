@@ -91,6 +91,32 @@ TEST(SuiteSpec, TheOracleRowIsOptionalAndChecked) {
       core::ConfigError);
 }
 
+TEST(SuiteSpec, MethodVariantsNameARegisteredMethodAndAMethodFile) {
+  const SuiteSpec spec = LoadSuiteSpec(
+      Write("variant", std::string(kMinimal) +
+                           "method_variants: [{name: immimic_a_open_end, method: immimic_a}]\n"));
+  ASSERT_EQ(spec.method_variants.size(), 1u);
+  EXPECT_EQ(spec.method_variants[0].method, "immimic_a");
+  EXPECT_EQ(spec.method_variants[0].config,
+            core::ConfigPath("methods/variants/immimic_a_open_end.yaml"));
+  EXPECT_NE(SuiteSpecJson(spec), SuiteSpecJson(LoadSuiteSpec(Write("plain", kMinimal))));
+  const auto bad = [&](const std::string& name, const std::string& variants) {
+    return LoadSuiteSpec(
+        Write(name, std::string(kMinimal) + "method_variants: " + variants + "\n"));
+  };
+  EXPECT_THROW(bad("v_method", "[{name: x, method: magic, config: immimic_a_open_end}]"),
+               core::InputError);
+  EXPECT_THROW(bad("v_taken", "[{name: co_train, method: immimic_a, config: immimic_a_open_end}]"),
+               core::ConfigError);
+  EXPECT_THROW(bad("v_file", "[{name: no_such_variant, method: immimic_a}]"), core::ConfigError);
+  EXPECT_THROW(bad("v_key", "[{name: immimic_a_open_end, method: immimic_a, colour: red}]"),
+               core::ConfigError);
+  EXPECT_THROW(bad("v_twice",
+                   "[{name: immimic_a_open_end, method: immimic_a}, "
+                   "{name: immimic_a_open_end, method: immimic_a}]"),
+               core::ConfigError);
+}
+
 TEST(SuiteSpec, DataSizesMayBeSweeps) {
   const SuiteSpec spec = LoadSuiteSpec(
       Write("sweep",
