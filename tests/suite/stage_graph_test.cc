@@ -24,6 +24,15 @@ int Count(const StageGraph& g, const std::string& kind) {
                                         [&](const Stage& s) { return s.kind == kind; }));
 }
 
+// Every stage of `part` is in `whole`, key for key: adding rows left the others' cache alone.
+void ExpectStagesKept(const StageGraph& part, const StageGraph& whole) {
+  for (const Stage& stage : part.stages) {
+    EXPECT_TRUE(std::any_of(whole.stages.begin(), whole.stages.end(), [&](const Stage& o) {
+      return o.key == stage.key;
+    })) << stage.label;
+  }
+}
+
 TEST(StageGraph, SharesDataAndOrdersDependenciesFirst) {
   const StageGraph g = BuildStageGraph(Spec());
   EXPECT_EQ(Count(g, "human_videos"), 1);  // one task: its videos serve both end-effectors
@@ -106,11 +115,7 @@ TEST(StageGraph, TheOracleTrainsRobotOnlyOnHumanStyleRobotDemos) {
   without.oracle.demos = 0;
   const StageGraph plain = BuildStageGraph(without);
   EXPECT_EQ(plain.stages.size() + 5, g.stages.size());  // its demos, 2 trainings, 2 evaluations
-  for (const Stage& stage : plain.stages) {
-    EXPECT_TRUE(std::any_of(g.stages.begin(), g.stages.end(), [&](const Stage& o) {
-      return o.key == stage.key;
-    })) << stage.label;
-  }
+  ExpectStagesKept(plain, g);
 }
 
 TEST(StageGraph, AMethodVariantTrainsWithItsFileUnderItsOwnName) {
@@ -133,14 +138,9 @@ TEST(StageGraph, AMethodVariantTrainsWithItsFileUnderItsOwnName) {
   EXPECT_TRUE(std::any_of(g.stages.begin(), g.stages.end(), [](const Stage& stage) {
     return stage.kind == "eval" && stage.method == "immimic_a_open_end";
   }));
-  // the registered methods' stages keep their keys
   SuiteSpec plain = s;
   plain.method_variants.clear();
-  for (const Stage& stage : BuildStageGraph(plain).stages) {
-    EXPECT_TRUE(std::any_of(g.stages.begin(), g.stages.end(), [&](const Stage& o) {
-      return o.key == stage.key;
-    })) << stage.label;
-  }
+  ExpectStagesKept(BuildStageGraph(plain), g);
 }
 
 TEST(StageGraph, ASweepTrainsEveryPointOnceAndLabelsItsSizes) {
