@@ -125,8 +125,9 @@ class GraphBuilder {
     return Add(std::move(s), {{"mode", mode}});
   }
 
-  // A built-in method's training run on `cell` and its evaluation, reported as `row` (the
-  // method's name unless it is the oracle).
+  // A built-in method's training run on `cell` and its evaluation, reported as `row` (default:
+  // the method's name; the oracle and method variants have their own), with `method_config`
+  // instead of configs/methods/<method>.yaml when given.
   void TrainAndEval(const std::string& method, uint64_t seed, int robot, int retargeted,
                     const Cell& cell, const std::string& row = "",
                     const std::string& method_config = "") {

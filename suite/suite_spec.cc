@@ -23,6 +23,17 @@ bool EndsWithYaml(const std::string& s) {
   return s.size() > 5 && s.compare(s.size() - 5, 5, ".yaml") == 0;
 }
 
+// `name` itself if it is a path ending in .yaml, else configs/<folder>/<name>.yaml; "" when that
+// file does not exist.
+std::string ExistingYaml(const std::string& name, const std::string& folder) {
+  std::string path;
+  try {
+    path = EndsWithYaml(name) ? name : core::ConfigPath(folder + "/" + name + ".yaml");
+  } catch (const core::Error&) {  // a shipped name that is not there
+  }
+  return !path.empty() && fs::exists(path) ? path : "";
+}
+
 std::vector<std::string> Names(const core::YamlNode& root, const std::string& key,
                                const std::string& kind, const std::vector<std::string>& known) {
   std::vector<std::string> names;
@@ -109,14 +120,9 @@ std::vector<MethodVariant> ReadMethodVariants(const core::YamlNode& node) {
       IMMIMIC_THROW_UNLESS(other.name != v.name, core::ConfigError, item.Where(), ": name '",
                            v.name, "' appears twice");
     }
-    std::string path;
-    try {
-      path = EndsWithYaml(v.config) ? v.config
-                                    : core::ConfigPath("methods/variants/" + v.config + ".yaml");
-    } catch (const core::Error&) {  // a shipped name that is not there
-    }
-    IMMIMIC_THROW_UNLESS(!path.empty() && fs::exists(path), core::ConfigError, item.Where(),
-                         ": no method config '", v.config, "'");
+    const std::string path = ExistingYaml(v.config, "methods/variants");
+    IMMIMIC_THROW_UNLESS(!path.empty(), core::ConfigError, item.Where(), ": no method config '",
+                         v.config, "'");
     v.config = path;
     variants.push_back(std::move(v));
   }
@@ -171,13 +177,8 @@ SuiteSpec LoadSuiteSpec(const std::string& name_or_path) {
     s.train.epochs = train.GetOr<int>("epochs", s.train.epochs);
     IMMIMIC_THROW_UNLESS(s.train.epochs >= 0, core::ConfigError, train.Where(),
                          ": epochs must be >= 0 (0: the config's)");
-    std::string path;
-    try {
-      path = TrainConfigPath(s.train.config);
-    } catch (const core::Error&) {  // a shipped name that is not there
-    }
-    IMMIMIC_THROW_UNLESS(!path.empty() && fs::exists(path), core::ConfigError, train.Where(),
-                         ": no training config '", s.train.config, "'");
+    IMMIMIC_THROW_UNLESS(!ExistingYaml(s.train.config, "train").empty(), core::ConfigError,
+                         train.Where(), ": no training config '", s.train.config, "'");
   }
   if (root.Has("eval")) ReadEval(root.Child("eval"), &s.eval);
   s.expert_row = root.GetOr<bool>("expert_row", s.expert_row);
